@@ -1,0 +1,1 @@
+"""The Versatile Express V2P-CA15 board: memory map, devices, boot loaders."""

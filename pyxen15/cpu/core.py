@@ -1,0 +1,250 @@
+"""The Cortex-A15 core: register state plus the execution engine.
+
+The engine runs translated blocks (translate.py) from a cache keyed by the
+block's physical address and the state bits that change decoding: the
+instruction set (CPSR.T, folded into bit 0, which is free because
+instructions are halfword aligned) and ITSTATE (bits 32 and up).  Between
+blocks it checks the one flag, ``attention``, that interrupts, WFI, timer
+deadlines and stop requests raise, so a block runs with no checks inside.
+
+Exception entry and return are in exceptions.py, the system registers in
+sysregs.py; both work on this object.
+"""
+
+import logging
+from typing import Callable, Dict, List, Optional, Set
+
+from ..mmu_lpae.faults import Fault, GuestFault
+from ..mmu_lpae.tlb import SoftTLB
+from . import exceptions
+from .decode import FAMILIES, decode, is_t32_prefix
+from .ops.operands import shift_c
+from .state import RegisterState
+from .translate import Block, Emitter, compile_block, COND_AL, MASK32
+
+log = logging.getLogger(__name__)
+
+MAX_BLOCK_INSNS = 64
+KEY_SINGLE = 1 << 44          # a one-instruction block, for exact instruction budgets
+
+
+class StopRun(Exception):
+    """Raised by hooks and devices to end run() with a reason."""
+
+    def __init__(self, reason: str, exit_code: Optional[int] = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.exit_code = exit_code
+
+
+class Core(RegisterState, exceptions.ExceptionsMixin):
+    def __init__(self, tlb: SoftTLB, sysregs_factory: Callable[["Core"], object]):
+        RegisterState.__init__(self)
+        self.tlb = tlb
+        self.cycles = 0
+        self.icount = 0
+        self.attention = False
+        self.halted = False           # in WFI/WFE, waiting for an event
+        self.event_register = False   # the WFE/SEV event register
+        self.irq_line = False
+        self.fiq_line = False
+        self.next_deadline = 1 << 62  # cycle count of the next timer event
+        self.on_deadline: Callable[[], None] = lambda: None
+        self.on_svc: Optional[Callable[["Core", int, int], Optional[int]]] = None
+        self.hyp_trap: Optional[Callable] = None    # the Python hypervisor's entry
+        self.breakpoints: Set[int] = set()
+        self.blocks: Dict[int, tuple] = {}
+        self.block_info: Dict[int, Block] = {}
+        self.page_blocks: Dict[int, List[int]] = {}
+        self.excl_addr: Optional[int] = None       # the local exclusive monitor
+        self.stop_request: Optional[StopRun] = None
+        self.stop_reason: Optional[StopRun] = None
+        self.sys = sysregs_factory(self)
+        tlb.on_code_write = self.invalidate_page
+        # What translated code can call: the memory accessors, shift_c, and
+        # each family's run-time helpers (its RUNTIME dict).
+        self.namespace = dict(tlb.accessors)
+        self.namespace.update(shift_c=shift_c)
+        for fam in FAMILIES:
+            self.namespace.update(getattr(fam, "RUNTIME", {}))
+
+    # -- block cache -------------------------------------------------------------
+
+    def invalidate_page(self, ppage: int) -> None:
+        for key in self.page_blocks.pop(ppage, ()):
+            self.blocks.pop(key, None)
+            self.block_info.pop(key, None)
+        self.tlb.code_pages.discard(ppage)
+
+    def flush_blocks(self) -> None:
+        self.blocks.clear()
+        self.block_info.clear()
+        self.page_blocks.clear()
+        self.tlb.code_pages.clear()
+
+    def translate(self, pc: int, key: int, single: bool) -> tuple:
+        """Translate the block at virtual `pc` (physical address in `key`)."""
+        thumb = key & 1
+        em = Emitter("T32" if thumb else "A32", key >> 32 & 0xFF)
+        page_base = pc & ~0xFFF
+        pa_base = key & ~0xFFF & ((1 << 32) - 1)
+        pages = {pa_base >> 12}
+        addr = pc
+        while True:
+            if em.n and addr in self.breakpoints:
+                break
+            off = addr - page_base
+            try:
+                if thumb:
+                    hw1 = self.tlb.fetch(pa_base + off, 2)
+                    if is_t32_prefix(hw1):
+                        if off + 2 >= 0x1000:
+                            if em.n:
+                                break          # let the straddling instruction start a block
+                            pa2 = self.tlb.fetch_page(addr + 2) << 12
+                            pages.add(pa2 >> 12)
+                            hw2 = self.tlb.fetch(pa2, 2)
+                        else:
+                            hw2 = self.tlb.fetch(pa_base + off + 2, 2)
+                        insn = decode("T32", hw1 << 16 | hw2)
+                    else:
+                        insn = decode("T16", hw1)
+                else:
+                    insn = decode("A32", self.tlb.fetch(pa_base + off, 4))
+            except GuestFault:
+                if em.n:
+                    break          # the abort belongs to the next block's first instruction
+                raise
+            cond = COND_AL
+            if insn.isa == "A32":
+                cond = insn.word >> 28
+            elif em.in_it_block:
+                cond = em.itstate >> 4
+            em.begin(addr, insn.size, cond, "%0*x %s" % (insn.size * 2, insn.word, insn.name))
+            if insn.pattern is None:
+                em.undefined()
+                em.finish(1)
+            else:
+                handler = insn.pattern.handler
+                handler.emit(em, insn.f)
+                em.finish(handler.cycles)
+            addr = (addr + insn.size) & MASK32
+            if em.ended or single or em.n >= MAX_BLOCK_INSNS or addr & 0xFFF == 0 \
+                    or (addr - page_base) >= 0x1000:
+                break
+        block = compile_block(em, key, pages, self.namespace, addr)
+        entry = (block.fn, block.n, block.cycles)
+        self.blocks[key] = entry
+        self.block_info[key] = block
+        for p in pages:
+            self.page_blocks.setdefault(p, []).append(key)
+            self.tlb.mark_code_page(p)
+        return entry
+
+    # -- the run loop ------------------------------------------------------------------
+
+    def run(self, until: Optional[int] = None, max_insns: Optional[int] = None,
+            max_cycles: Optional[int] = None) -> str:
+        """Run until `until` (a virtual PC), a budget, or a StopRun; returns the reason."""
+        if until is not None and until not in self.breakpoints:
+            self.breakpoints.add(until)
+            self.flush_blocks()
+        stop_pc = -1 if until is None else until
+        insn_limit = self.icount + max_insns if max_insns is not None else 1 << 62
+        cycle_limit = self.cycles + max_cycles if max_cycles is not None else 1 << 62
+        blocks = self.blocks
+        itlb = self.tlb.itlb
+        fetch_page = self.tlb.fetch_page
+        R = self.r
+        pc = R[15]
+        icount = self.icount
+        self.attention = True
+        try:
+            while True:
+                if self.attention or self.cycles >= self.next_deadline:
+                    pc = self._service(pc, cycle_limit)
+                if pc == stop_pc:
+                    return "until"
+                if icount >= insn_limit:
+                    return "max_insns"
+                if self.cycles >= cycle_limit:
+                    return "max_cycles"
+                pp = itlb.get(pc >> 12)
+                if pp is None:
+                    try:
+                        pp = fetch_page(pc)
+                    except GuestFault as fault:
+                        self.icount = icount
+                        pc = self.take_prefetch_abort(pc, fault.fault)
+                        continue
+                key = (pp << 12) | (pc & 0xFFF) | self.T | (self.IT << 32)
+                if icount + MAX_BLOCK_INSNS > insn_limit:
+                    key |= KEY_SINGLE
+                entry = blocks.get(key)
+                if entry is None:
+                    try:
+                        entry = self.translate(pc, key, bool(key & KEY_SINGLE))
+                    except GuestFault as fault:
+                        self.icount = icount
+                        pc = self.take_prefetch_abort(pc, fault.fault)
+                        continue
+                fn, n, cyc = entry
+                try:
+                    pc = fn(self, R)
+                except GuestFault as fault:
+                    icount, pc = self._block_fault(key, fault, icount)
+                    continue
+                icount += n
+                self.cycles += cyc
+        except StopRun as stop:
+            self.stop_reason = stop
+            return stop.reason
+        finally:
+            self.icount = icount
+            R[15] = pc
+
+    def _block_fault(self, key: int, fault: GuestFault, icount: int):
+        """A memory access in a block faulted: retire what came before it and
+        take the abort at the instruction that made the access."""
+        block = self.block_info[key]
+        tb = fault.__traceback__
+        lineno = None
+        while tb is not None:
+            if tb.tb_frame.f_code is block.code:
+                lineno = tb.tb_lineno
+            tb = tb.tb_next
+        index, pc, it = block.locate(lineno)
+        self.IT = it
+        icount += index
+        self.icount = icount
+        return icount, self.take_data_abort(pc, fault.fault)
+
+    def _service(self, pc: int, cycle_limit: int) -> int:
+        """Between blocks: timer deadlines, pending interrupts, WFI."""
+        self.attention = False
+        if self.stop_request is not None:
+            stop, self.stop_request = self.stop_request, None
+            raise stop
+        while True:
+            if self.cycles >= self.next_deadline:
+                self.on_deadline()
+            pc = self.check_interrupts(pc)
+            if not self.halted:
+                return pc
+            # WFI/WFE with nothing pending: jump virtual time to the next event.
+            if self.next_deadline >= cycle_limit:
+                if cycle_limit >= 1 << 62:
+                    raise StopRun("halt")
+                self.cycles = cycle_limit
+                return pc
+            self.cycles = max(self.cycles, self.next_deadline)
+
+    # -- PC writes that change state (called from blocks) ---------------------------------
+
+    def bx_write_pc(self, address: int) -> int:
+        """BXWritePC() (A2.3.2): bit 0 selects Thumb."""
+        if address & 1:
+            self.T = 1
+            return address & 0xFFFFFFFE
+        self.T = 0
+        return address & 0xFFFFFFFC

@@ -1,0 +1,246 @@
+"""The software TLB: virtual page -> host view of a RAM page.
+
+Translated code calls ``ld32(va)``, ``st8(va, v)`` and friends.  Their fast
+path is one dictionary lookup keyed by the virtual page number that yields a
+memoryview of the physical RAM page (cast to the access width), so an aligned
+RAM access costs a lookup and an index.  Everything else takes the slow path:
+a miss walks the current translation regime (``translate``), unaligned
+accesses are split, devices go to the bus, and faults are raised as
+GuestFault for the core.
+
+Pages holding translated code are never entered in the write-side tables:
+a store to one takes the slow path, which tells the engine to drop the
+blocks on that page before the store lands (the zImage decompressor and
+module loading write code that later runs).
+
+Flushes clear the tables in place, because translated blocks hold the
+accessor closures and the closures hold the tables.
+"""
+
+from typing import Callable, Dict, Optional, Set
+
+from ..bus import Bus, BusError, PAGE_SHIFT
+from .faults import ALIGNMENT, EXTERNAL, Fault, GuestFault
+
+PAGE_MASK = (1 << PAGE_SHIFT) - 1
+
+
+def identity_translate(va: int, write: bool, fetch: bool, user: bool) -> int:
+    """The flat map of a core with its MMU off (B3.2)."""
+    return va
+
+
+class SoftTLB:
+    def __init__(self, bus: Bus):
+        self.bus = bus
+        self.translate: Callable[[int, bool, bool, bool], int] = identity_translate
+        self.rd8: Dict[int, memoryview] = {}
+        self.rd16: Dict[int, memoryview] = {}
+        self.rd32: Dict[int, memoryview] = {}
+        self.wr8: Dict[int, memoryview] = {}
+        self.wr16: Dict[int, memoryview] = {}
+        self.wr32: Dict[int, memoryview] = {}
+        self.itlb: Dict[int, int] = {}               # virtual page -> physical page number
+        self.code_pages: Set[int] = set()            # physical page numbers with translated code
+        self.on_code_write: Callable[[int], None] = lambda ppage: None
+        self.strict_alignment = False                # SCTLR.A
+        self.big_endian = False                      # CPSR.E: all data accesses take the slow path
+        self._tables = (self.rd8, self.rd16, self.rd32, self.wr8, self.wr16, self.wr32, self.itlb)
+        self.accessors = self._make_accessors()
+
+    def flush(self) -> None:
+        for t in self._tables:
+            t.clear()
+
+    def flush_writes(self) -> None:
+        self.wr8.clear()
+        self.wr16.clear()
+        self.wr32.clear()
+
+    def mark_code_page(self, ppage: int) -> None:
+        if ppage not in self.code_pages:
+            self.code_pages.add(ppage)
+            self.flush_writes()
+
+    # -- instruction side -----------------------------------------------------------
+
+    def fetch_page(self, va: int) -> int:
+        """The physical page number that instruction fetches from `va` read."""
+        vp = va >> PAGE_SHIFT
+        pp = self.itlb.get(vp)
+        if pp is None:
+            pa = self.translate(va, False, True, False)
+            pp = pa >> PAGE_SHIFT
+            self.itlb[vp] = pp
+        return pp
+
+    def fetch(self, pa: int, size: int) -> int:
+        try:
+            return self.bus.read(pa, size)
+        except BusError:
+            raise GuestFault(Fault(EXTERNAL, pa, fetch=True))
+
+    # -- data side: the slow path --------------------------------------------------
+
+    def read(self, va: int, size: int, user: bool = False, aligned: bool = False) -> int:
+        if va & (size - 1):
+            if aligned or self.strict_alignment:
+                raise GuestFault(Fault(ALIGNMENT, va))
+            value = 0
+            for i in range(size):
+                value |= self._read1(va + i, 1, user) << (8 * i)
+        else:
+            value = self._read1(va, size, user)
+        if self.big_endian:
+            value = int.from_bytes(value.to_bytes(size, "little"), "big")
+        return value
+
+    def write(self, va: int, size: int, value: int, user: bool = False, aligned: bool = False) -> None:
+        value &= (1 << (8 * size)) - 1
+        if self.big_endian:
+            value = int.from_bytes(value.to_bytes(size, "little"), "big")
+        if va & (size - 1):
+            if aligned or self.strict_alignment:
+                raise GuestFault(Fault(ALIGNMENT, va, write=True))
+            # Translate every byte before writing any, so a fault on the second
+            # page leaves memory untouched.
+            pas = [self.translate((va + i) & 0xFFFFFFFF, True, False, user) for i in range(size)]
+            for i, pa in enumerate(pas):
+                self._write_pa(pa, 1, (value >> (8 * i)) & 0xFF, va + i)
+        else:
+            pa = self.translate(va, True, False, user)
+            self._write_pa(pa, size, value, va)
+            if not user and not self.big_endian:
+                self._fill_write(va, pa)
+
+    def _read1(self, va: int, size: int, user: bool) -> int:
+        va &= 0xFFFFFFFF
+        pa = self.translate(va, False, False, user)
+        try:
+            value = self.bus.read(pa, size)
+        except BusError:
+            raise GuestFault(Fault(EXTERNAL, va))
+        if not user and not self.big_endian:
+            self._fill_read(va, pa)
+        return value
+
+    def _write_pa(self, pa: int, size: int, value: int, va: int) -> None:
+        if pa >> PAGE_SHIFT in self.code_pages:
+            self.on_code_write(pa >> PAGE_SHIFT)
+        try:
+            self.bus.write(pa, size, value)
+        except BusError:
+            raise GuestFault(Fault(EXTERNAL, va, write=True))
+
+    def _fill_read(self, va: int, pa: int) -> None:
+        page = self.bus.ram_page(pa)
+        if page is not None:
+            vp = va >> PAGE_SHIFT
+            self.rd8[vp] = page
+            self.rd16[vp] = page.cast("H")
+            self.rd32[vp] = page.cast("I")
+
+    def _fill_write(self, va: int, pa: int) -> None:
+        if pa >> PAGE_SHIFT in self.code_pages:
+            return
+        page = self.bus.ram_page(pa)
+        if page is not None:
+            vp = va >> PAGE_SHIFT
+            self.wr8[vp] = page
+            self.wr16[vp] = page.cast("H")
+            self.wr32[vp] = page.cast("I")
+
+    # -- the accessors translated code calls ---------------------------------------------
+
+    def _make_accessors(self) -> Dict[str, Callable]:
+        """Closures over the tables, for the blocks' namespace.
+
+        ``ld32``/``st32`` etc. follow SCTLR.A for unaligned addresses;
+        ``ld32a``/``st32a`` always require alignment (LDM/STM, LDRD/STRD,
+        LDREX/STREX: A3.2.1); ``ld32u``/``st32u`` are the unprivileged
+        accesses of LDRT/STRT and friends.
+        """
+        rd8, rd16, rd32 = self.rd8, self.rd16, self.rd32
+        wr8, wr16, wr32 = self.wr8, self.wr16, self.wr32
+        read, write = self.read, self.write
+
+        def ld8(a):
+            p = rd8.get(a >> 12)
+            if p is not None:
+                return p[a & 0xFFF]
+            return read(a, 1)
+
+        def ld16(a):
+            p = rd16.get(a >> 12)
+            if p is not None and not a & 1:
+                return p[(a & 0xFFF) >> 1]
+            return read(a, 2)
+
+        def ld32(a):
+            p = rd32.get(a >> 12)
+            if p is not None and not a & 3:
+                return p[(a & 0xFFF) >> 2]
+            return read(a, 4)
+
+        def ld32a(a):
+            p = rd32.get(a >> 12)
+            if p is not None and not a & 3:
+                return p[(a & 0xFFF) >> 2]
+            return read(a, 4, aligned=True)
+
+        def ld16a(a):
+            return read(a, 2, aligned=True) if a & 1 else ld16(a)
+
+        def st8(a, v):
+            p = wr8.get(a >> 12)
+            if p is not None:
+                p[a & 0xFFF] = v & 0xFF
+            else:
+                write(a, 1, v)
+
+        def st16(a, v):
+            p = wr16.get(a >> 12)
+            if p is not None and not a & 1:
+                p[(a & 0xFFF) >> 1] = v & 0xFFFF
+            else:
+                write(a, 2, v)
+
+        def st32(a, v):
+            p = wr32.get(a >> 12)
+            if p is not None and not a & 3:
+                p[(a & 0xFFF) >> 2] = v
+            else:
+                write(a, 4, v)
+
+        def st32a(a, v):
+            p = wr32.get(a >> 12)
+            if p is not None and not a & 3:
+                p[(a & 0xFFF) >> 2] = v
+            else:
+                write(a, 4, v, aligned=True)
+
+        def st16a(a, v):
+            if a & 1:
+                write(a, 2, v, aligned=True)
+            else:
+                st16(a, v)
+
+        def ld8u(a):
+            return read(a, 1, user=True)
+
+        def ld16u(a):
+            return read(a, 2, user=True)
+
+        def ld32u(a):
+            return read(a, 4, user=True)
+
+        def st8u(a, v):
+            write(a, 1, v, user=True)
+
+        def st16u(a, v):
+            write(a, 2, v, user=True)
+
+        def st32u(a, v):
+            write(a, 4, v, user=True)
+
+        return {name: fn for name, fn in locals().items() if callable(fn) and name[:2] in ("ld", "st")}
