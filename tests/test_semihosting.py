@@ -9,10 +9,13 @@ from pyxen15.board_vexpress.semihosting import (
     ADP_STOPPED_APPLICATION_EXIT,
     ADP_STOPPED_RUN_TIME_ERROR_UNKNOWN,
     SYS_CLOCK,
+    SYS_CLOSE,
     SYS_ERRNO,
     SYS_EXIT,
     SYS_EXIT_EXTENDED,
     SYS_HEAPINFO,
+    SYS_ISTTY,
+    SYS_OPEN,
     SYS_TIME,
     SYS_WRITE,
     SYS_WRITE0,
@@ -105,6 +108,41 @@ def test_write_of_zero_length_reads_no_buffer(guest):
     block = guest.put(BASE + 0x300, struct.pack("<3I", 1, 0, 0))
     assert guest.semihosting().call(SYS_WRITE, block) == 0
     assert all(addr >= BASE for addr, _ in guest.reads)
+
+
+def open_block(guest, name, mode):
+    name_addr = guest.put(BASE + 0x700, name + b"\0")
+    return guest.put(BASE + 0x780, struct.pack("<3I", name_addr, mode, len(name)))
+
+
+@pytest.mark.parametrize("mode,handle", [(0, 0), (1, 0), (4, 1), (5, 1), (8, 2), (11, 2)])
+def test_open_tt_gives_the_console_stream_for_the_mode(guest, mode, handle):
+    assert guest.semihosting().call(SYS_OPEN, open_block(guest, b":tt", mode)) == handle
+
+
+def test_open_tt_then_write_reaches_the_console(guest):
+    sh = guest.semihosting()
+    fd = sh.call(SYS_OPEN, open_block(guest, b":tt", 4))
+    buf = guest.put(BASE + 0x200, b"via :tt\n")
+    block = guest.put(BASE + 0x300, struct.pack("<3I", fd, buf, 8))
+    assert sh.call(SYS_WRITE, block) == 0
+    assert guest.console == b"via :tt\n"
+    assert sh.call(SYS_CLOSE, guest.put(BASE + 0x340, struct.pack("<I", fd))) == 0
+
+
+@pytest.mark.parametrize("name,mode", [(b"/etc/passwd", 0), (b"out.txt", 4), (b":tt", 12)])
+def test_open_of_anything_but_the_console_fails(guest, name, mode):
+    sh = guest.semihosting()
+    assert sh.call(SYS_OPEN, open_block(guest, name, mode)) == 0xFFFFFFFF
+    assert sh.call(SYS_ERRNO, 0) != 0
+
+
+def test_close_and_istty_of_unknown_handle(guest):
+    sh = guest.semihosting()
+    param = guest.put(BASE + 0x340, struct.pack("<I", 9))
+    assert sh.call(SYS_CLOSE, param) == 0xFFFFFFFF
+    assert sh.call(SYS_ISTTY, param) == 0
+    assert sh.call(SYS_ISTTY, guest.put(BASE + 0x344, struct.pack("<I", 1))) == 1
 
 
 def test_exit_with_application_exit_is_status_zero(guest):

@@ -17,6 +17,8 @@ implementation we test against):
   with ``ADP_Stopped_ApplicationExit`` the status is the exit code, with any
   other reason the exit code is 1.
 
+* ``SYS_OPEN`` of ``":tt"`` opens the console; a host file is never opened.
+
 Only 32-bit guests exist here, so every field is one little-endian word.
 """
 
@@ -56,9 +58,17 @@ SYS_EXIT_EXTENDED = 0x20
 ADP_STOPPED_APPLICATION_EXIT = 0x20026
 ADP_STOPPED_RUN_TIME_ERROR_UNKNOWN = 0x20023
 
-# The two handles a guest may write to without opening anything.
+# Console handles.  SYS_OPEN of the special name ":tt" gives them out (modes
+# 0-3 "r..." the input, 4-7 "w..." the output, 8-11 "a..." the error
+# stream); as a convenience 1 and 2 also work without opening.  No host file
+# is ever opened: a guest sees only the console.
+STDIN_FD = 0
 STDOUT_FD = 1
 STDERR_FD = 2
+CONSOLE_NAME = b":tt"
+MAX_OPEN_MODE = 11
+EBADF = 9
+ENOENT = 2
 
 MINUS_ONE = 0xFFFFFFFF
 # SYS_WRITE0 reads a NUL-terminated string; refuse runaway strings.
@@ -112,6 +122,9 @@ class Semihosting:
         self.errno = 0
         self._unknown_logged = set()  # type: Set[int]
         self._ops = {
+            SYS_OPEN: self._sys_open,
+            SYS_CLOSE: self._sys_close,
+            SYS_ISTTY: self._sys_istty,
             SYS_WRITEC: self._sys_writec,
             SYS_WRITE0: self._sys_write0,
             SYS_WRITE: self._sys_write,
@@ -166,6 +179,32 @@ class Semihosting:
 
     # -- operations ----------------------------------------------------------
 
+    def _sys_open(self, param: int) -> int:
+        # Block: {name address, mode, name length (without the NUL)}.
+        name_addr, mode, length = self._words(param, 3)
+        name = bytes(self._read(name_addr, length)) if length else b""
+        if name != CONSOLE_NAME or mode > MAX_OPEN_MODE:
+            self.errno = ENOENT
+            return MINUS_ONE
+        if mode < 4:
+            return STDIN_FD
+        return STDOUT_FD if mode < 8 else STDERR_FD
+
+    def _sys_close(self, param: int) -> int:
+        # Block: {handle}.  Console handles stay usable after a close.
+        handle = self._word(param)
+        if handle in (STDIN_FD, STDOUT_FD, STDERR_FD):
+            return 0
+        self.errno = EBADF
+        return MINUS_ONE
+
+    def _sys_istty(self, param: int) -> int:
+        handle = self._word(param)
+        if handle in (STDIN_FD, STDOUT_FD, STDERR_FD):
+            return 1
+        self.errno = EBADF
+        return 0
+
     def _sys_writec(self, param: int) -> int:
         # r1 points at the character; r0 is corrupted on return (we give 0).
         self._console(bytes(self._read(param, 1)))
@@ -180,7 +219,7 @@ class Semihosting:
         # bytes NOT written: 0 on full success.
         handle, buf, length = self._words(param, 3)
         if handle not in (STDOUT_FD, STDERR_FD):
-            self.errno = 9  # EBADF
+            self.errno = EBADF
             return length
         if length:
             self._console(bytes(self._read(buf, length)))
