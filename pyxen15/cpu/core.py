@@ -59,6 +59,7 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
         self.excl_addr: Optional[int] = None       # the local exclusive monitor
         self.stop_request: Optional[StopRun] = None
         self.stop_reason: Optional[StopRun] = None
+        self._last_fetch_abort = None
         self.sys = sysregs_factory(self)
         tlb.on_code_write = self.invalidate_page
         # What translated code can call: the memory accessors, shift_c, and
@@ -175,7 +176,7 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
                         pp = fetch_page(pc)
                     except GuestFault as fault:
                         self.icount = icount
-                        pc = self.take_prefetch_abort(pc, fault.fault)
+                        pc = self._fetch_abort(pc, fault)
                         continue
                 key = (pp << 12) | (pc & 0xFFF) | self.T | (self.IT << 32)
                 if icount + MAX_BLOCK_INSNS > insn_limit:
@@ -186,7 +187,7 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
                         entry = self.translate(pc, key, bool(key & KEY_SINGLE))
                     except GuestFault as fault:
                         self.icount = icount
-                        pc = self.take_prefetch_abort(pc, fault.fault)
+                        pc = self._fetch_abort(pc, fault)
                         continue
                 fn, n, cyc = entry
                 try:
@@ -218,6 +219,15 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
         icount += index
         self.icount = icount
         return icount, self.take_data_abort(pc, fault.fault)
+
+    def _fetch_abort(self, pc: int, fault: GuestFault) -> int:
+        """Take a Prefetch Abort, unless the abort vector itself cannot be
+        fetched: then the core would abort forever without retiring an
+        instruction, and the run stops with "lockup" instead of hanging."""
+        if self._last_fetch_abort == (pc, self.icount):
+            raise StopRun("lockup")
+        self._last_fetch_abort = (pc, self.icount)
+        return self.take_prefetch_abort(pc, fault.fault)
 
     def _service(self, pc: int, cycle_limit: int) -> int:
         """Between blocks: timer deadlines, pending interrupts, WFI."""

@@ -171,8 +171,11 @@ class Emitter:
     # the block: the handler's `return` leaves it with the next PC.
 
     def branch_write_pc(self, expr: str) -> None:
-        mask = "0xfffffffc" if self.isa == "A32" else "0xfffffffe"
-        self._exit("(%s) & %s" % (expr, mask))
+        mask = 0xFFFFFFFC if self.isa == "A32" else 0xFFFFFFFE
+        try:
+            self._exit("0x%x" % (int(expr, 0) & mask))      # a direct branch: fold it
+        except ValueError:
+            self._exit("(%s) & 0x%x" % (expr, mask))
 
     def bx_write_pc(self, expr: str) -> None:
         self._exit("c.bx_write_pc(%s)" % expr)

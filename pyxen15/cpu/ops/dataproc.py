@@ -15,18 +15,18 @@ from .operands import (arm_expand_imm_c, decode_imm_shift, emit_imm_shift,
 
 HANDLERS: Dict[str, Op] = {}
 
-# name: (kind, writes Rd).  Arithmetic kinds give (x operand, y operand, carry_in)
-# as expressions over x, y; logical kinds give the result.
+# Arithmetic operations are AddWithCarry(x', y', carry_in) (A2.2.1); the
+# table gives x', y' and carry_in as templates over the operands x and y.
 ARITH = {
-    "ADD": ("x", "y", "0"), "ADC": ("x", "y", "c.CF"),
-    "SUB": ("x", "y ^ 0xffffffff", "1"), "SBC": ("x", "y ^ 0xffffffff", "c.CF"),
-    "RSB": ("x ^ 0xffffffff", "y", "1"), "RSC": ("x ^ 0xffffffff", "y", "c.CF"),
-    "CMP": ("x", "y ^ 0xffffffff", "1"), "CMN": ("x", "y", "0"),
+    "ADD": ("{x}", "{y}", "0"), "ADC": ("{x}", "{y}", "c.CF"),
+    "SUB": ("{x}", "{y} ^ 0xffffffff", "1"), "SBC": ("{x}", "{y} ^ 0xffffffff", "c.CF"),
+    "RSB": ("{x} ^ 0xffffffff", "{y}", "1"), "RSC": ("{x} ^ 0xffffffff", "{y}", "c.CF"),
+    "CMP": ("{x}", "{y} ^ 0xffffffff", "1"), "CMN": ("{x}", "{y}", "0"),
 }
 LOGIC = {
-    "AND": "x & y", "EOR": "x ^ y", "ORR": "x | y", "ORN": "x | (y ^ 0xffffffff)",
-    "BIC": "x & (y ^ 0xffffffff)", "MOV": "y", "MVN": "y ^ 0xffffffff",
-    "TST": "x & y", "TEQ": "x ^ y",
+    "AND": "{x} & {y}", "EOR": "{x} ^ {y}", "ORR": "{x} | {y}", "ORN": "{x} | ({y} ^ 0xffffffff)",
+    "BIC": "{x} & ({y} ^ 0xffffffff)", "MOV": "{y}", "MVN": "{y} ^ 0xffffffff",
+    "TST": "{x} & {y}", "TEQ": "{x} ^ {y}",
 }
 NO_RESULT = {"CMP", "CMN", "TST", "TEQ"}
 NO_RN = {"MOV", "MVN"}
@@ -35,48 +35,84 @@ A32_OPCODES = ["AND", "EOR", "SUB", "RSB", "ADD", "ADC", "SBC", "RSC",
                "TST", "TEQ", "CMP", "CMN", "ORR", "MOV", "BIC", "MVN"]
 
 
+def _paren(expr: str) -> str:
+    simple = expr.replace("_", "").replace("[", "").replace("]", "").isalnum()
+    return expr if simple else "(%s)" % expr
+
+
+def _const(expr: str):
+    try:
+        return int(expr, 0)
+    except ValueError:
+        return None
+
+
 def dp_execute(e, name: str, d: int, n: Optional[int], y: str, carry: Optional[str], setflags: bool) -> None:
     """The shared execute step: R[d] = x <op> y, flags if `setflags`.
 
     `y` is the (already shifted) second operand and `carry` the shifter's
-    carry out (None: C unchanged); both are expressions.  Rd == PC with S set
-    is the exception return SUBS PC, LR and friends (B9.3.20).
+    carry out (None: C unchanged); both are expressions that stay valid
+    until this instruction writes a register.  Rd == PC with S set is the
+    exception return SUBS PC, LR and friends (B9.3.20).
     """
-    e.line("x = %s" % (e.rd(n) if n is not None else "0"))
-    e.line("y = %s" % y)
-    # SUBS PC, LR and its kin restore CPSR from SPSR instead of setting flags.
+    x = e.rd(n) if n is not None else "0"
+    ops = {"x": _paren(x), "y": _paren(y)}
     flags = setflags and (d != 15 or name in NO_RESULT)
     if name in ARITH:
-        xs, ys, cin = ARITH[name]
+        xs, ys, cin = (t.format(**ops) for t in ARITH[name])
+        k = _const(y)
         if not flags:
-            e.line("r = (%s + %s + %s) & 0xffffffff" % (xs, ys, cin))
+            if name in ("ADD", "SUB") and k is not None:
+                k = k if name == "ADD" else -k
+                result = "(%s %s %d) & 0xffffffff" % (ops["x"], "+-"[k < 0], abs(k))
+            elif cin == "0":
+                result = "(%s + %s) & 0xffffffff" % (xs, ys)
+            else:
+                result = "(%s + %s + %s) & 0xffffffff" % (xs, ys, cin)
         else:
+            # C is the carry out of bit 31; V is set when both addends have
+            # the same sign and the result's sign differs.
+            if _const(ys.split(" ^ ")[0]) is not None and " ^ " in ys:
+                ys = "0x%x" % (_const(ys.split(" ^ ")[0]) ^ 0xFFFFFFFF)
             e.line("a = %s" % xs)
-            e.line("b = %s" % ys)
-            e.line("r = a + b + %s" % cin)
+            addend = ys
+            if _const(ys) is None:
+                e.line("b = %s" % ys)
+                ys = addend = "b"
+            elif cin in "01":
+                addend = "0x%x" % (_const(ys) + int(cin))       # fold the constant carry in
+                cin = "0"
+            e.line("r = a + %s + %s" % (addend, cin) if cin != "0" else "r = a + %s" % addend)
             e.line("c.CF = r >> 32")
             e.line("r &= 0xffffffff")
-            e.line("c.VF = ((a ^ r) & (b ^ r)) >> 31")
+            e.line("c.VF = ((a ^ r) & (%s ^ r)) >> 31" % ys)
             e.line("c.NF = c.ZF = r")
+            result = "r"
     else:
-        e.line("r = %s" % LOGIC[name])
+        result = LOGIC[name].format(**ops)
         if flags:
-            e.line("c.NF = c.ZF = r")
             if carry is not None and carry != "c.CF":
+                # the carry reads the shifter's input: compute it first
                 e.line("c.CF = %s" % carry)
+            e.line("r = %s" % result)
+            e.line("c.NF = c.ZF = r")
+            result = "r"
     if name in NO_RESULT:
         return
     if d == 15:
         if setflags:
-            e.exit_to("c.alu_exception_return(r)")
+            e.exit_to("c.alu_exception_return(%s)" % result)
         else:
-            e.alu_write_pc("r")
+            e.alu_write_pc(result)
     else:
-        e.wr(d, "r")
+        e.wr(d, result)
 
 
 def _shifted(e, m: int, stype: int, imm5: int, want_carry: bool):
+    """Rm shifted by an immediate: the expression, and its carry out."""
     srtype, amount = decode_imm_shift(stype, imm5)
+    if srtype == SRTYPE_LSL and amount == 0:
+        return e.rd(m), "c.CF"
     e.line("v = %s" % e.rd(m))
     return emit_imm_shift("v", srtype, amount, want_carry)
 

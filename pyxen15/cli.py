@@ -1,0 +1,207 @@
+"""The pyxen15 command line.
+
+Every failure a user can cause (a missing or malformed image, a bad address,
+an unknown option) ends in one line on stderr and a non-zero exit status.
+"""
+
+import json
+import os
+import sys
+import time
+from typing import Optional
+
+import click
+
+from . import __version__
+from .errors import PyxenError
+
+EXIT_BUDGET = 124          # like timeout(1): the instruction budget ran out
+EXIT_HALT = 125            # the guest waits for an event that can never come
+EXIT_LOCKUP = 126          # exception vectors that cannot be fetched
+
+RUN_REASON_EXIT = {"max_insns": EXIT_BUDGET, "max_cycles": EXIT_BUDGET, "halt": EXIT_HALT,
+                   "lockup": EXIT_LOCKUP}
+RUN_REASON_TEXT = {"max_insns": "instruction budget exhausted", "max_cycles": "cycle budget exhausted",
+                   "halt": "the guest waits for an interrupt that cannot come",
+                   "lockup": "the guest took an abort on fetching its exception vector"}
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text, 0)
+    except ValueError:
+        raise click.BadParameter("%r is not a number" % text)
+
+
+class Address(click.ParamType):
+    name = "address"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        try:
+            n = int(value, 0)
+        except ValueError:
+            self.fail("%r is not an address" % value, param, ctx)
+        if not 0 <= n <= 0xFFFFFFFF:
+            self.fail("0x%x is not a 32-bit address" % n, param, ctx)
+        return n
+
+
+ADDRESS = Address()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pyxen15")
+def cli() -> None:
+    """pyxen15: a Cortex-A15 with the Virtualization Extensions, and a Xen-style
+    hypervisor, in Python."""
+
+
+@cli.command()
+@click.argument("image", type=click.Path(dir_okay=False))
+@click.option("--entry", type=ADDRESS, help="start address (default: the ELF entry, or --load-addr)")
+@click.option("--load-addr", type=ADDRESS, default=0x80000000, show_default="0x80000000",
+              help="where a raw binary is loaded")
+@click.option("--max-insns", type=click.IntRange(min=1), help="stop after this many instructions")
+@click.option("--ram-size", default="512M", show_default=True, help="RAM size (K/M/G suffixes)")
+@click.option("--semihosting/--no-semihosting", default=True, show_default=True,
+              help="ARM semihosting calls (SVC 0x123456 / 0xAB)")
+@click.option("--hyp", "hyp_entry", is_flag=True, help="start in HYP mode instead of SVC")
+@click.option("--thumb", is_flag=True, help="start in Thumb state (a raw image; ELF entries say it themselves)")
+@click.option("--regs-out", type=click.Path(dir_okay=False, writable=True),
+              help="write the final registers to this JSON file")
+@click.option("--stats", is_flag=True, help="print instructions, cycles and MIPS to stderr")
+def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, thumb, regs_out, stats):
+    """Run a bare-metal ELF or raw binary on the Versatile Express model.
+
+    UART0 output goes to stdout.  The exit status is the guest's semihosting
+    exit status, 124 if --max-insns ran out, 125 if the guest waits forever.
+    """
+    from .machine import Machine
+    m = Machine(ram_size=_size(ram_size), semihosting=semihosting)
+    m.reset(hyp=hyp_entry)
+    m.hooks.add_console(_stdout)
+    if _is_elf(image):
+        m.load_elf(image)
+    else:
+        m.load_raw(image, load_addr)
+        m.cpu.T = 1 if thumb else 0
+    if entry is not None:
+        if not _in_ram(m, entry):
+            raise PyxenError("entry address 0x%08x is not in RAM" % entry)
+        m.cpu.pc = entry & ~1
+        m.cpu.T = 1 if (entry & 1 or thumb) else m.cpu.T
+    start = time.perf_counter()
+    result = m.run(max_insns=max_insns)
+    elapsed = time.perf_counter() - start
+    sys.stdout.flush()
+    if regs_out:
+        _write_regs(m, regs_out)
+    if stats:
+        click.echo("pyxen15: %d instructions, %d cycles, %.2f s, %.2f MIPS" % (
+            m.icount, m.cycles, elapsed, m.icount / elapsed / 1e6 if elapsed else 0.0), err=True)
+    if result.reason == "exit":
+        sys.exit(result.exit_code & 0xFF)
+    if result.reason in RUN_REASON_EXIT:
+        click.echo("pyxen15: stopped: %s, after %d instructions, pc=0x%08x" % (
+            RUN_REASON_TEXT[result.reason], m.icount, m.cpu.pc), err=True)
+        sys.exit(RUN_REASON_EXIT[result.reason])
+    sys.exit(0)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="one JSON object instead of a line of text")
+@click.option("--image", type=click.Path(dir_okay=False), help="the workload (default: guests/build/bench.elf)")
+def bench(as_json, image):
+    """Run the fixed CPU-bound workload and report guest MIPS."""
+    from .machine import Machine
+    image = image or _default_bench()
+    m = Machine(ram_size=64 << 20)
+    out = bytearray()
+    m.hooks.add_console(out.extend)
+    m.load_elf(image)
+    start = time.perf_counter()
+    result = m.run(max_insns=10 ** 10)
+    elapsed = time.perf_counter() - start
+    if result.reason != "exit" or result.exit_code != 0:
+        raise PyxenError("bench workload did not finish cleanly (%s, status %s)" % (result.reason, result.exit_code))
+    runtime = "%s %s" % (sys.implementation.name, ".".join(map(str, sys.version_info[:3])))
+    record = {"instructions": m.icount, "cycles": m.cycles, "seconds": round(elapsed, 3),
+              "mips": round(m.icount / elapsed / 1e6, 3), "runtime": runtime,
+              "output": out.decode("latin-1").strip()}
+    if as_json:
+        click.echo(json.dumps(record))
+    else:
+        click.echo("bench: %d instructions in %.2f s = %.2f MIPS (%s)" % (
+            m.icount, elapsed, record["mips"], runtime))
+
+
+def _default_bench() -> str:
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    path = os.path.join(root, "guests", "build", "bench.elf")
+    if not os.path.exists(path):
+        raise PyxenError("%s not found: build the guests first (make guests)" % path)
+    return path
+
+
+def _stdout(data: bytes) -> None:
+    sys.stdout.buffer.write(data)
+    if b"\n" in data:
+        sys.stdout.flush()
+
+
+def _is_elf(path: str) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(4) == b"\x7fELF"
+    except OSError as err:
+        raise PyxenError("cannot read %s: %s" % (path, err.strerror))
+
+
+def _in_ram(m, addr: int) -> bool:
+    return m.ram.base <= addr < m.ram.base + m.ram.size
+
+
+def _size(text: str) -> int:
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    t = text.strip().upper().rstrip("B")
+    try:
+        if t and t[-1] in units:
+            return int(t[:-1], 0) * units[t[-1]]
+        return int(t, 0)
+    except ValueError:
+        raise PyxenError("bad size %r (use e.g. 512M)" % text)
+
+
+def _write_regs(m, path: str) -> None:
+    cpu = m.cpu
+    regs = {"r%d" % i: cpu.r[i] for i in range(15)}
+    regs.update(pc=cpu.pc, cpsr=cpu.get_cpsr(), mode=cpu.mode, icount=m.icount, cycles=m.cycles)
+    try:
+        with open(path, "w") as f:
+            json.dump(regs, f, indent=1, sort_keys=True)
+    except OSError as err:
+        raise PyxenError("cannot write %s: %s" % (path, err.strerror))
+
+
+def main(argv: Optional[list] = None) -> None:
+    """Entry point: click in non-standalone mode, so every error is one line."""
+    try:
+        rv = cli.main(args=argv, prog_name="pyxen15", standalone_mode=False)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except click.ClickException as e:
+        click.echo("pyxen15: error: %s" % e.format_message().replace("\n", " "), err=True)
+        sys.exit(e.exit_code if e.exit_code else 2)
+    except click.Abort:
+        click.echo("pyxen15: aborted", err=True)
+        sys.exit(130)
+    except PyxenError as e:
+        click.echo("pyxen15: error: %s" % e, err=True)
+        sys.exit(1)
+    sys.exit(rv if isinstance(rv, int) else 0)
+
+
+if __name__ == "__main__":
+    main()
