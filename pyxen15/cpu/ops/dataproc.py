@@ -59,7 +59,7 @@ def dp_execute(e, name: str, d: int, n: Optional[int], y: str, carry: Optional[s
     ops = {"x": _paren(x), "y": _paren(y)}
     flags = setflags and (d != 15 or name in NO_RESULT)
     if name in ARITH:
-        xs, ys, cin = (t.format(**ops) for t in ARITH[name])
+        xs, ys, cin = (_paren(t.format(**ops)) for t in ARITH[name])
         k = _const(y)
         if not flags:
             if name in ("ADD", "SUB") and k is not None:
@@ -72,8 +72,9 @@ def dp_execute(e, name: str, d: int, n: Optional[int], y: str, carry: Optional[s
         else:
             # C is the carry out of bit 31; V is set when both addends have
             # the same sign and the result's sign differs.
-            if _const(ys.split(" ^ ")[0]) is not None and " ^ " in ys:
-                ys = "0x%x" % (_const(ys.split(" ^ ")[0]) ^ 0xFFFFFFFF)
+            inverted = ys[1:-1].split(" ^ ") if ys.startswith("(") else [ys]
+            if len(inverted) == 2 and _const(inverted[0]) is not None:
+                ys = "0x%x" % (_const(inverted[0]) ^ 0xFFFFFFFF)     # NOT(constant), folded
             e.line("a = %s" % xs)
             addend = ys
             if _const(ys) is None:
