@@ -49,6 +49,8 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
         self.irq_line = False
         self.fiq_line = False
         self.next_deadline = 1 << 62  # cycle count of the next timer event
+        self.cycle_limit = 1 << 62
+        self.horizon = 1 << 62        # min(next_deadline, cycle_limit)
         self.on_deadline: Callable[[], None] = lambda: None
         self.on_svc: Optional[Callable[["Core", int, int], Optional[int]]] = None
         self.hyp_trap: Optional[Callable] = None    # the Python hypervisor's entry
@@ -72,12 +74,14 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
     # -- block cache -------------------------------------------------------------
 
     def invalidate_page(self, ppage: int) -> None:
+        self.tlb.vblocks.clear()
         for key in self.page_blocks.pop(ppage, ()):
             self.blocks.pop(key, None)
             self.block_info.pop(key, None)
         self.tlb.code_pages.discard(ppage)
 
     def flush_blocks(self) -> None:
+        self.tlb.vblocks.clear()
         self.blocks.clear()
         self.block_info.clear()
         self.page_blocks.clear()
@@ -134,7 +138,7 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
                     or (addr - page_base) >= 0x1000:
                 break
         block = compile_block(em, key, pages, self.namespace, addr)
-        entry = (block.fn, block.n, block.cycles)
+        entry = (block.fn, block.n, block.cycles, block)
         self.blocks[key] = entry
         self.block_info[key] = block
         for p in pages:
@@ -146,57 +150,49 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
 
     def run(self, until: Optional[int] = None, max_insns: Optional[int] = None,
             max_cycles: Optional[int] = None) -> str:
-        """Run until `until` (a virtual PC), a budget, or a StopRun; returns the reason."""
+        """Run until `until` (a virtual PC), a budget, or a StopRun; returns the reason.
+
+        The loop is the hot path of the whole emulator: one lookup in the
+        virtual-PC block cache, one call, two counters.  Everything rarer
+        (interrupts, timer deadlines, the cycle budget, the last instructions
+        of an instruction budget) sits behind `attention`, `horizon` and
+        `soft_limit`.  Whoever moves `next_deadline` sets `attention`.
+        """
         if until is not None and until not in self.breakpoints:
             self.breakpoints.add(until)
             self.flush_blocks()
         stop_pc = -1 if until is None else until
         insn_limit = self.icount + max_insns if max_insns is not None else 1 << 62
-        cycle_limit = self.cycles + max_cycles if max_cycles is not None else 1 << 62
-        blocks = self.blocks
-        itlb = self.tlb.itlb
-        fetch_page = self.tlb.fetch_page
+        soft_limit = insn_limit - MAX_BLOCK_INSNS
+        self.cycle_limit = self.cycles + max_cycles if max_cycles is not None else 1 << 62
+        vblocks = self.tlb.vblocks
         R = self.r
         pc = R[15]
         icount = self.icount
         self.attention = True
         try:
             while True:
-                if self.attention or self.cycles >= self.next_deadline:
-                    pc = self._service(pc, cycle_limit)
+                if self.attention or self.cycles >= self.horizon:
+                    pc = self._service(pc)
                 if pc == stop_pc:
                     return "until"
-                if icount >= insn_limit:
-                    return "max_insns"
-                if self.cycles >= cycle_limit:
-                    return "max_cycles"
-                pp = itlb.get(pc >> 12)
-                if pp is None:
+                entry = vblocks.get(pc | self.T | (self.IT << 32))
+                if entry is None or icount >= soft_limit:
+                    if icount >= insn_limit:
+                        return "max_insns"
                     try:
-                        pp = fetch_page(pc)
+                        entry = self._lookup(pc, icount + MAX_BLOCK_INSNS > insn_limit)
                     except GuestFault as fault:
                         self.icount = icount
                         pc = self._fetch_abort(pc, fault)
                         continue
-                key = (pp << 12) | (pc & 0xFFF) | self.T | (self.IT << 32)
-                if icount + MAX_BLOCK_INSNS > insn_limit:
-                    key |= KEY_SINGLE
-                entry = blocks.get(key)
-                if entry is None:
-                    try:
-                        entry = self.translate(pc, key, bool(key & KEY_SINGLE))
-                    except GuestFault as fault:
-                        self.icount = icount
-                        pc = self._fetch_abort(pc, fault)
-                        continue
-                fn, n, cyc = entry
                 try:
-                    pc = fn(self, R)
+                    pc = entry[0](self, R)
                 except GuestFault as fault:
-                    icount, pc = self._block_fault(key, fault, icount)
+                    icount, pc = self._block_fault(entry[3], fault, icount)
                     continue
-                icount += n
-                self.cycles += cyc
+                icount += entry[1]
+                self.cycles += entry[2]
         except StopRun as stop:
             self.stop_reason = stop
             return stop.reason
@@ -204,10 +200,26 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
             self.icount = icount
             R[15] = pc
 
-    def _block_fault(self, key: int, fault: GuestFault, icount: int):
+    def _lookup(self, pc: int, single: bool) -> tuple:
+        """The block at virtual `pc`: by physical address, translating on a miss.
+
+        One-instruction blocks, for the tail of an instruction budget, are
+        kept out of the virtual-PC cache so they never shadow real blocks.
+        """
+        vkey = pc | self.T | (self.IT << 32)
+        key = (self.tlb.fetch_page(pc) << 12) | (vkey & ~0xFFFFF000)
+        if single:
+            key |= KEY_SINGLE
+        entry = self.blocks.get(key)
+        if entry is None:
+            entry = self.translate(pc, key, single)
+        if not single:
+            self.tlb.vblocks[vkey] = entry
+        return entry
+
+    def _block_fault(self, block: Block, fault: GuestFault, icount: int):
         """A memory access in a block faulted: retire what came before it and
         take the abort at the instruction that made the access."""
-        block = self.block_info[key]
         tb = fault.__traceback__
         lineno = None
         while tb is not None:
@@ -229,25 +241,27 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
         self._last_fetch_abort = (pc, self.icount)
         return self.take_prefetch_abort(pc, fault.fault)
 
-    def _service(self, pc: int, cycle_limit: int) -> int:
-        """Between blocks: timer deadlines, pending interrupts, WFI."""
+    def _service(self, pc: int) -> int:
+        """Between blocks: stop requests, budgets, timer deadlines, pending
+        interrupts, WFI.  Leaves `horizon` at the next cycle count that needs
+        a look."""
         self.attention = False
         if self.stop_request is not None:
             stop, self.stop_request = self.stop_request, None
             raise stop
         while True:
+            if self.cycles >= self.cycle_limit:
+                raise StopRun("max_cycles")
             if self.cycles >= self.next_deadline:
                 self.on_deadline()
             pc = self.check_interrupts(pc)
+            self.horizon = min(self.next_deadline, self.cycle_limit)
             if not self.halted:
                 return pc
             # WFI/WFE with nothing pending: jump virtual time to the next event.
-            if self.next_deadline >= cycle_limit:
-                if cycle_limit >= 1 << 62:
-                    raise StopRun("halt")
-                self.cycles = cycle_limit
-                return pc
-            self.cycles = max(self.cycles, self.next_deadline)
+            if self.horizon >= 1 << 62:
+                raise StopRun("halt")
+            self.cycles = max(self.cycles, self.horizon)
 
     # -- PC writes that change state (called from blocks) ---------------------------------
 

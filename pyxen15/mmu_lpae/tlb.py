@@ -41,11 +41,15 @@ class SoftTLB:
         self.wr16: Dict[int, memoryview] = {}
         self.wr32: Dict[int, memoryview] = {}
         self.itlb: Dict[int, int] = {}               # virtual page -> physical page number
+        # virtual PC | ISA state -> translated block: the engine's front cache,
+        # valid exactly as long as the instruction-side translations are
+        self.vblocks: Dict[int, tuple] = {}
         self.code_pages: Set[int] = set()            # physical page numbers with translated code
         self.on_code_write: Callable[[int], None] = lambda ppage: None
         self.strict_alignment = False                # SCTLR.A
         self.big_endian = False                      # CPSR.E: all data accesses take the slow path
-        self._tables = (self.rd8, self.rd16, self.rd32, self.wr8, self.wr16, self.wr32, self.itlb)
+        self._tables = (self.rd8, self.rd16, self.rd32, self.wr8, self.wr16, self.wr32,
+                        self.itlb, self.vblocks)
         self.accessors = self._make_accessors()
 
     def flush(self) -> None:
