@@ -1,0 +1,52 @@
+"""Fixtures of the differential tests: seed, scale, batches, one pyxen15 runner."""
+
+import os
+
+import pytest
+
+from . import disasm, qemu_ref, pyx_run, run
+
+
+def diff_seed(config):
+    return config.getoption("--diff-seed", default=None) or os.environ.get(
+        "PYXEN15_DIFF_SEED") or "1"
+
+
+def diff_scale(config):
+    v = config.getoption("--diff-scale", default=None)
+    return v if v is not None else run.scale_from_env()
+
+
+def pytest_generate_tests(metafunc):
+    """``diff_batch``: (isa, start, count) of each batch of the long run; the
+    module's ISA is its ``ISA`` global."""
+    if "diff_batch" in metafunc.fixturenames:
+        isa = metafunc.module.ISA
+        nb, n = run.batch_count(isa, diff_scale(metafunc.config))
+        params = [(isa, b * run.BATCH, min(run.BATCH, n - b * run.BATCH)) for b in range(nb)]
+        metafunc.parametrize("diff_batch", params,
+                             ids=["%s-batch%d" % (isa, b) for b in range(nb)])
+
+
+@pytest.fixture(scope="session")
+def seed(request):
+    return diff_seed(request.config)
+
+
+@pytest.fixture(scope="session")
+def need_qemu():
+    if not qemu_ref.available():
+        pytest.skip("%s not found (Debian package qemu-user)" % qemu_ref.QEMU)
+
+
+@pytest.fixture(scope="session")
+def need_objdump():
+    if not disasm.have_objdump():
+        pytest.skip("%s not found (Debian package binutils-arm-none-eabi)" % disasm.OBJDUMP)
+
+
+@pytest.fixture(scope="session")
+def pyx_runner(need_qemu):
+    if not pyx_run.available():
+        pytest.skip("pyxen15.machine is not importable")
+    return pyx_run.PyxRunner()
