@@ -224,27 +224,34 @@ class Generator:
                 raise ValueError("no templates match %r" % sorted(only))
         self.pool = pool
         self.it_weight = it_weight if (isa == "t32" and (only is None or "IT_n" in only)) else 0
-        self.by_class = {}
-        for tm in pool:
-            self.by_class.setdefault((tm.isa, tm.klass), []).append(tm)
-        self.it_pool = [tm for tm in (pool if only is None else templates(isa))
+        self._pick_cache = {}
+        # IT blocks draw from the same templates (all of them when only IT is asked).
+        self.it_pool = [tm for tm in (pool or templates(isa))
                         if tm.it in ("ok", "last") and tm.klass not in ("it", "pad")]
 
     # -- choosing templates -------------------------------------------------------------
     def _pick(self, rng, pool=None, last=True):
-        pool = self.pool if pool is None else pool
-        if not last:
-            pool = [tm for tm in pool if tm.it == "ok"]
-        if self.isa == "t32" and pool is self.pool:
+        """A template: first a class (CLASS_WEIGHTS), then a member of it; in T32
+        first 16-bit or 32-bit encodings (T16_SHARE)."""
+        main = pool is None
+        pool = self.pool if main else pool
+        sub = None
+        if self.isa == "t32" and main:
             sub = "t16" if rng.random() < T16_SHARE else "t32"
-            cand = [tm for tm in pool if tm.isa == sub] or pool
-        else:
-            cand = pool
-        classes = sorted({tm.klass for tm in cand})
-        weights = [CLASS_WEIGHTS.get(k, 1) for k in classes]
-        klass = rng.choices(classes, weights)[0]
-        members = [tm for tm in cand if tm.klass == klass]
-        return rng.choices(members, [tm.weight for tm in members])[0]
+        key = (id(pool), sub, last)
+        table = self._pick_cache.get(key)
+        if table is None:
+            cand = pool if last else [tm for tm in pool if tm.it == "ok"]
+            if sub is not None:
+                cand = [tm for tm in cand if tm.isa == sub] or cand
+            classes = sorted({tm.klass for tm in cand})
+            members = [[tm for tm in cand if tm.klass == k] for k in classes]
+            table = (members, [CLASS_WEIGHTS.get(k, 1) for k in classes],
+                     [[tm.weight for tm in m] for m in members])
+            self._pick_cache[key] = table
+        members, cweights, mweights = table
+        i = rng.choices(range(len(members)), cweights)[0]
+        return rng.choices(members[i], mweights[i])[0]
 
     def _single_group(self, ctx):
         tm = self._pick(ctx.rng)

@@ -123,6 +123,8 @@ class Mem:
                 units = rng.randrange(min(mx, 64 // scale) + 1)
             else:
                 units = rng.randrange(mx + 1)
+            if n == 13 and self.wback and scale == 1:
+                units &= ~3                   # keep SP word-aligned (T32 SP rules)
             mag = units * scale
             setter(f, units)
             up = f.get("u", 1) if self.up is None else self.up
