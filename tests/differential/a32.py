@@ -213,6 +213,20 @@ t("POP_l", "cond:4 1000 1011 1101 list:16", "multi", dst=(),
   plan=P.Multi(True, "IA", _NOSP, base=13, wback=True), mnemonic=("POP", "LDM", "LDMFD", "LDMIA", "LDR"))
 
 
+# Loads to the PC are branches (LoadWritePC interworks on bit 0 of the word).
+def _list15(f, regs):
+    f["list"] = sum(1 << r for r in regs)
+
+
+t("LDR_pc_ri", "cond:4 010 1 u:1 0 0 1 rn:4 1111 imm12:12", "branch", dst=(),
+  plan=P.PcLoad(imm=(4095, 1, _set_imm12)), mnemonic=("LDR",))
+t("POP_pc_l", "cond:4 1000 1011 1101 1 list:15", "branch", dst=(),
+  plan=P.PcLoad(regs=_NOSP, setter=_list15, base=13, wback=True),
+  mnemonic=("POP", "LDM", "LDMFD", "LDMIA", "LDR"))
+t("LDMIA_pc_r", "cond:4 1000 1 0 0 1 rn:4 1 list:15", "branch", dst=(),
+  plan=P.PcLoad(regs=tuple(range(15)), setter=_list15), mnemonic=("LDM", "LDMIA", "LDMFD", "POP"))
+
+
 # --- branches (A5.7, A8.8.18, A8.8.25-27) ----------------------------------------------------
 def _set_imm24(f, off):
     f["imm24"] = (off >> 2) & 0xFFFFFF

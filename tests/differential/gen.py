@@ -372,6 +372,17 @@ def _finish(isa, seed, index, slot, rng, ctx, groups):
                 target = _pick_target(rng, cands)
                 spec.set_fields(insn.f, target - spec.base(insn.addr))
                 insn.target = target
+            elif isinstance(tm.plan, P.PcLoad):
+                entry = insn.table[0]
+                if rng.random() < 0.25:
+                    target = rng.choice(other_targets)
+                    tbit = 0 if thumb else 1
+                else:
+                    target = _pick_target(rng, [t for t in same_targets if t > insn.addr])
+                    tbit = 1 if thumb else 0
+                off = entry - ctx.data_addr
+                data[off:off + 4] = (target | tbit).to_bytes(4, "little")
+                insn.target = target
             elif insn.table is not None:
                 entry, esize = insn.table
                 pc = insn.addr + 4

@@ -244,3 +244,46 @@ class RegBranch:
     def __call__(self, ctx, f):
         ctx.pending_regbranch = f["rm"]
         return [(f["rm"], None)], ({14} if self.link else set())
+
+
+class PcLoad:
+    """Plan for loads that write the PC: LDR PC, [Rn, #imm] and LDM/POP with PC in
+    the list (LoadWritePC: a branch that interworks on bit 0 of the word).
+
+    The word loaded into the PC lives in the read-only part of the data block (so
+    no store can disturb it); the generator writes the target address, with bit 0
+    selecting the state, once the target is chosen.  ``imm``: (max, scale,
+    setter) for the LDR form; ``regs``: the other registers an LDM may load;
+    ``setter``: function(f, regs) encoding them; ``min_other``: how many at least;
+    ``base``: fixed base register (POP); ``wback``: True/False or None for field 'w'.
+    """
+
+    def __init__(self, imm=None, regs=(), setter=None, min_other=0, base=None, wback=False):
+        self.imm = imm
+        self.regs = tuple(regs)
+        self.setter = setter
+        self.min_other = min_other
+        self.base = base
+        self.wback = wback
+
+    def __call__(self, ctx, f):
+        rng = ctx.rng
+        entry = ctx.claim_table(4)
+        if entry is None:
+            return None
+        n = self.base if self.base is not None else f["rn"]
+        ctx.pending_table = (entry, 4)
+        if self.imm is not None:
+            mx, scale, setter = self.imm
+            units = rng.randrange(mx + 1) if rng.random() < 0.5 else rng.randrange(min(mx, 16) + 1)
+            setter(f, units)
+            off = units * scale if f.get("u", 1) else -units * scale
+            return [(n, (entry - off) & MASK32)], set()
+        wback = bool(f["w"]) if self.wback is None else self.wback
+        pool = [r for r in self.regs if not (wback and r == n)]
+        count = rng.randint(self.min_other, min(len(pool), max(self.min_other, 4)))
+        regs = sorted(rng.sample(pool, count))
+        self.setter(f, regs)
+        low = entry - 4 * count                 # PC is the highest word (IA)
+        writes = set(regs) | ({n} if wback else set())
+        return [(n, low)], writes

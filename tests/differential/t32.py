@@ -345,6 +345,14 @@ for _mn, _l in (("STRD", 0), ("LDRD", 1)):
           plan=P.Mem(8, _l, _mode, imm=(255, 4, _set_imm8x4), tfields=("rt", "rt2")))
 
 
+def _list8(f, regs):
+    f["list"] = sum(1 << r for r in regs)
+
+
+def _list13(f, regs):
+    f["list"] = sum(1 << r for r in regs)
+
+
 def _list32(f, regs):
     f["m"] = 1 if 14 in regs else 0
     f["list"] = sum(1 << r for r in regs if r < 13)
@@ -356,6 +364,14 @@ for _mn, _bits, _mode in (("STMIA", "010 w:1 0", "IA"), ("LDMIA", "010 w:1 1", "
       plan=P.Multi(_mn.startswith("LDM"), _mode, GENERAL, min_count=2, setter=_list32),
       mnemonic=(_mn[:3], _mn, "PUSH" if _mn == "STMDB" else "POP", _mn[:3] + "EA",
                 _mn[:3] + "FD"))
+# Loads to the PC (LoadWritePC, interworking on bit 0): last in an IT block only.
+n("POP_pc_l", "1011 110 1 list:8", "branch", it="last", dst=(),
+  plan=P.PcLoad(regs=LOW, setter=_list8, base=13, wback=True), mnemonic=("POP",))
+w("LDR_pc_ri", "1111100 0 1 10 1 rn:4 1111 imm12:12", "branch", it="last", dst=(),
+  fields=_MEMF, plan=P.PcLoad(imm=(4095, 1, _set_imm12)), mnemonic=("LDR",))
+w("LDMIA_pc_r", "1110100 010 w:1 1 rn:4 1 0 0 list:13", "branch", it="last", dst=(),
+  fields=_MEMF, plan=P.PcLoad(regs=GENERAL[:-1], setter=_list13, min_other=1, wback=None),
+  mnemonic=("LDM", "LDMIA", "POP"))
 w("TBB_rr", "11101000 1101 rn:4 1111 0000 000 0 rm:4", "branch", it="last", dst=(),
   plan=P.TableBranch(False))
 w("TBH_rr", "11101000 1101 rn:4 1111 0000 000 1 rm:4", "branch", it="last", dst=(),
