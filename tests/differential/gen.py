@@ -216,7 +216,9 @@ class Generator:
             raise ValueError(isa)
         self.isa = isa
         self.ngroups = groups
-        pool = [tm for tm in templates(isa) if tm.klass not in ("it", "pad")]
+        exclude = set(exclude)
+        pool = [tm for tm in templates(isa) if tm.klass not in ("it", "pad")
+                and tm.name not in exclude]
         if only is not None:
             only = set(only)
             pool = [tm for tm in pool if tm.name in only]
@@ -227,7 +229,8 @@ class Generator:
         self._pick_cache = {}
         # IT blocks draw from the same templates (all of them when only IT is asked).
         self.it_pool = [tm for tm in (pool or templates(isa))
-                        if tm.it in ("ok", "last") and tm.klass not in ("it", "pad")]
+                        if tm.it in ("ok", "last") and tm.klass not in ("it", "pad")
+                        and tm.name not in exclude]
 
     # -- choosing templates -------------------------------------------------------------
     def _pick(self, rng, pool=None, last=True):

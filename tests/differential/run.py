@@ -17,7 +17,7 @@ import os
 import sys
 import time
 
-from . import compare, gen, qemu_ref
+from . import compare, gen, known_gaps, qemu_ref
 
 # Default size per instruction set: enough cases for >= 100,000 instructions
 # executed by pyxen15 (branches skip some of the generated ones).
@@ -62,11 +62,14 @@ class BatchResult:
         self.t_triage += other.t_triage
 
 
-def run_batch(isa, seed, start, count, runner, groups=None, triage_limit=8):
-    """Cases ``start .. start+count-1`` (count <= NSLOTS) on both sides."""
+def run_batch(isa, seed, start, count, runner, groups=None, triage_limit=8, only=None,
+              known=True):
+    """Cases ``start .. start+count-1`` (count <= NSLOTS) on both sides; without
+    ``known`` the templates of known_gaps are drawn too."""
     res = BatchResult()
     t0 = time.time()
-    g = gen.Generator(isa, groups=groups or GROUPS[isa])
+    g = gen.Generator(isa, groups=groups or GROUPS[isa], only=only,
+                      exclude=known_gaps.excluded(isa) if known and only is None else ())
     cases = [g.case(seed, i) for i in range(start, start + count)]
     t1 = time.time()
     refs = qemu_ref.run_batch(cases)
@@ -143,6 +146,9 @@ def main(argv=None):
     ap.add_argument("--triage", type=int, default=50, help="mismatches to triage per batch")
     ap.add_argument("--show", type=int, default=2, help="full reports to print")
     ap.add_argument("--selfcheck", action="store_true", help="QEMU-side template checks only")
+    ap.add_argument("--all-templates", action="store_true",
+                    help="also draw the templates listed in known_gaps.py")
+    ap.add_argument("--only", help="comma-separated template names to draw")
     args = ap.parse_args(argv)
     isas = ("a32", "t32") if args.isa == "both" else (args.isa,)
     if args.selfcheck:
@@ -160,7 +166,9 @@ def main(argv=None):
         for b in range(nb):
             count = min(BATCH, n - b * BATCH)
             r = run_batch(isa, args.seed, b * BATCH, count, runner, args.groups,
-                          triage_limit=args.triage)
+                          triage_limit=args.triage,
+                          only=args.only.split(",") if args.only else None,
+                          known=not args.all_templates)
             total.merge(r)
             print("   batch %d/%d: %d mismatches, %d executed" % (b + 1, nb, len(r.mismatches),
                                                                   r.executed), flush=True)
@@ -174,7 +182,10 @@ def main(argv=None):
 
 
 def _one(isa, args, runner):
-    g = gen.Generator(isa, groups=args.groups or GROUPS[isa])
+    g = gen.Generator(isa, groups=args.groups or GROUPS[isa],
+                      only=args.only.split(",") if args.only else None,
+                      exclude=() if args.all_templates or args.only
+                      else known_gaps.excluded(isa))
     case = g.case(args.seed, args.index)
     ref = qemu_ref.run_batch([case])[0]
     got, executed = runner.run(case)
