@@ -86,8 +86,8 @@ for _mn, _op2 in (("SMLALD", "00"), ("SMLSLD", "01")):
     t("%s_rrrr" % _mn, "cond:4 0111 0100 rdhi:4 rdlo:4 rm:4 %s x:1 1 rn:4" % _op2,
       "mul_dsp", dst=("rdlo", "rdhi"), check=_distinct("rdlo", "rdhi"),
       mnemonic=(_mn, _mn + "X"))
-t("SDIV_rrr", "cond:4 0111 0001 rd:4 1111 rm:4 0001 rn:4", "div")
-t("UDIV_rrr", "cond:4 0111 0011 rd:4 1111 rm:4 0001 rn:4", "div")
+t("SDIV_rrr", "cond:4 0111 0001 rd:4 1111 rm:4 0001 rn:4", "div", plan=P.DivOperands())
+t("UDIV_rrr", "cond:4 0111 0011 rd:4 1111 rm:4 0001 rn:4", "div", plan=P.DivOperands())
 
 # --- saturation (A5.2.6, A5.4.3) -----------------------------------------------------
 for _mn, _op in (("QADD", "00"), ("QSUB", "01"), ("QDADD", "10"), ("QDSUB", "11")):

@@ -287,3 +287,18 @@ class PcLoad:
         low = entry - 4 * count                 # PC is the highest word (IA)
         writes = set(regs) | ({n} if wback else set())
         return [(n, low)], writes
+
+
+class DivOperands:
+    """SDIV/UDIV: often divide by zero (the result is 0 with SCTLR.DZ clear, as
+    on Cortex-A15 and in QEMU) or INT_MIN / -1 (0x80000000)."""
+
+    def __call__(self, ctx, f):
+        r = ctx.rng.random()
+        if r < 0.25:
+            return [(f["rm"], 0)], set()
+        if r < 0.4 and f["rn"] != f["rm"]:
+            return [(f["rn"], 0x80000000), (f["rm"], MASK32)], set()
+        if r < 0.7:
+            return [(f["rm"], interesting(ctx.rng))], set()
+        return [], set()

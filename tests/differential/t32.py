@@ -287,8 +287,8 @@ w("SMLALD_rrrr", "11111011 1100 rn:4 rdlo:4 rdhi:4 110 x:1 rm:4", "mul_dsp",
   dst=("rdlo", "rdhi"), check=_distinct("rdlo", "rdhi"), mnemonic=("SMLALD", "SMLALDX"))
 w("SMLSLD_rrrr", "11111011 1101 rn:4 rdlo:4 rdhi:4 110 x:1 rm:4", "mul_dsp",
   dst=("rdlo", "rdhi"), check=_distinct("rdlo", "rdhi"), mnemonic=("SMLSLD", "SMLSLDX"))
-w("SDIV_rrr", "11111011 1001 rn:4 1111 rd:4 1111 rm:4", "div")
-w("UDIV_rrr", "11111011 1011 rn:4 1111 rd:4 1111 rm:4", "div")
+w("SDIV_rrr", "11111011 1001 rn:4 1111 rd:4 1111 rm:4", "div", plan=P.DivOperands())
+w("UDIV_rrr", "11111011 1011 rn:4 1111 rd:4 1111 rm:4", "div", plan=P.DivOperands())
 
 w("MSR_rr", "11110011 1000 rn:4 10 0 0 mask:2 00 0000 0000", "status", dst=(),
   fields={"mask": (1, 2, 3)})
