@@ -209,9 +209,9 @@ class Generator:
     """Draws test cases for one instruction set.
 
     ``only``: restrict the draw to these template names (template self-checks);
-    ``groups``: groups per test case."""
+    ``exclude``: leave these template names out; ``groups``: groups per test case."""
 
-    def __init__(self, isa, groups=48, only=None, it_weight=IT_WEIGHT):
+    def __init__(self, isa, groups=48, only=None, it_weight=IT_WEIGHT, exclude=()):
         if isa not in ISAS:
             raise ValueError(isa)
         self.isa = isa
