@@ -97,7 +97,6 @@ class Ctx:
         self.pool4 = tuple(range(15)) if isa == "a32" else t32.GENERAL
         self.table_used = set()
         self.pending_table = None
-        self.pending_regbranch = None
 
     def reg4(self):
         return self.rng.choice(self.pool4)
@@ -148,7 +147,7 @@ def draw(ctx, tmpl, seed_operands=True):
         if tmpl.writes_fn:
             writes |= set(tmpl.writes_fn)
         setup = []
-        ctx.pending_table = ctx.pending_regbranch = None
+        ctx.pending_table = None
         if tmpl.plan:
             r = tmpl.plan(ctx, f)
             if r is None:

@@ -242,7 +242,6 @@ class RegBranch:
         self.link = link
 
     def __call__(self, ctx, f):
-        ctx.pending_regbranch = f["rm"]
         return [(f["rm"], None)], ({14} if self.link else set())
 
 
