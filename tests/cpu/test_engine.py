@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import CODE, assemble
+from snippets import CODE, assemble
 from pyxen15.machine import Machine
 
 LOOP = """
