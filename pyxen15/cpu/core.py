@@ -131,7 +131,15 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
                 em.finish(1)
             else:
                 handler = insn.pattern.handler
-                handler.emit(em, insn.f)
+                try:
+                    handler.emit(em, insn.f)
+                except Exception:
+                    # A bug in a handler must not become a traceback out of the
+                    # guest's run: log it with the encoding and UNDEF instead.
+                    log.exception("cannot translate %s 0x%x at 0x%08x; taking UNDEF",
+                                  insn.name, insn.word, addr)
+                    em.begin(addr, insn.size, cond, "untranslatable %s" % insn.name)
+                    em.undefined()
                 em.finish(handler.cycles)
             addr = (addr + insn.size) & MASK32
             if em.ended or single or em.n >= MAX_BLOCK_INSNS or addr & 0xFFF == 0 \

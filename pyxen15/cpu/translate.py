@@ -160,9 +160,20 @@ class Emitter:
         return "0x%x" % self.pc_value if n == 15 else "R[%d]" % n
 
     def wr(self, d: int, expr: str) -> None:
-        """Write a general-purpose register other than the PC."""
-        assert d != 15, "PC writes go through a *_write_pc method"
-        self.line("R[%d] = %s" % (d, expr))
+        """Write a general-purpose register other than the PC.
+
+        Instructions that may write the PC do so through a *_write_pc method;
+        for the rest a PC destination is UNPREDICTABLE, and pyxen15 takes
+        the Undefined Instruction exception, as QEMU does.
+        """
+        if d == 15:
+            self.unpredictable()
+        else:
+            self.line("R[%d] = %s" % (d, expr))
+
+    def unpredictable(self) -> None:
+        """An UNPREDICTABLE encoding or operand choice: UNDEF (see wr)."""
+        self.undefined()
 
     def cycles_extra(self, k: int) -> None:
         self.line("c.cycles += %d" % k)

@@ -4,6 +4,11 @@ Import them as ``from snippets import ...`` (pytest puts tests/cpu on the
 path); the ``snippet`` fixture in conftest.py hands out :class:`Snippet`.
 """
 
+import os
+import shutil
+import subprocess
+import tempfile
+
 import pytest
 
 from pyxen15.machine import Machine
@@ -40,3 +45,50 @@ class Snippet:
     def flags(self) -> str:
         cpsr = self.m.cpu.get_cpsr()
         return "".join(f if cpsr & (1 << b) else "-" for f, b in zip("NZCVQ", (31, 30, 29, 28, 27)))
+
+
+FLAG_BITS = {"N": 31, "Z": 30, "C": 29, "V": 28, "Q": 27}
+
+
+def gnu_assemble(src: str, thumb: bool) -> bytes:
+    """Assemble with GNU as: the whole ISA, where keystone has gaps (SDIV/UDIV,
+    PKH, HVC, ERET, banked MSR)."""
+    if shutil.which("arm-none-eabi-as") is None:
+        pytest.skip("arm-none-eabi-as missing: run `make setup`")
+    header = ".syntax unified\n" + (".thumb\n" if thumb else ".arm\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        s, o, b = (os.path.join(tmp, n) for n in ("a.s", "a.o", "a.bin"))
+        with open(s, "w") as fh:
+            fh.write(header + src + "\n")
+        subprocess.run(["arm-none-eabi-as", "-mcpu=cortex-a15", s, "-o", o], check=True)
+        subprocess.run(["arm-none-eabi-objcopy", "-O", "binary", "-j", ".text", o, b], check=True)
+        with open(b, "rb") as fh:
+            return fh.read()
+
+
+def run_snippet(src: str, thumb: bool, regs=None, flags: str = "", ge: int = 0) -> Machine:
+    """Run `src` from CODE to its end in SVC mode with the given registers,
+    flags ("NZCVQ" letters that start set) and GE bits."""
+    code = gnu_assemble(src, thumb)
+    m = Machine(ram_size=16 << 20)
+    m.mem.write(CODE, code)
+    cpsr = 0x1D3 | (0x20 if thumb else 0) | (ge << 16)
+    for letter in flags.replace("-", ""):
+        cpsr |= 1 << FLAG_BITS[letter]
+    m.cpu.set_cpsr(cpsr)
+    for i, v in (regs or {}).items():
+        m.cpu.r[i] = v
+    m.cpu.pc = CODE
+    assert m.run(until=CODE + len(code), max_insns=100).reason == "until"
+    return m
+
+
+def flags_of(m: Machine) -> str:
+    cpsr = m.cpu.get_cpsr()
+    return "".join(f if cpsr >> b & 1 else "-" for f, b in FLAG_BITS.items())
+
+
+def isa_params(cases):
+    """One test per case and instruction set ("A", "T" or "AT" in the case)."""
+    return [pytest.param(thumb, *case[2:], id="%s-%s" % ("T32" if thumb else "A32", case[0]))
+            for case in cases for thumb in (False, True) if "AT"[thumb] in case[1]]

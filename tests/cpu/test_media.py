@@ -10,7 +10,7 @@ import pytest
 from pyxen15.cpu.decode import decode
 from pyxen15.machine import Machine
 from snippets import CODE
-from test_multiply import flags_of, gnu_assemble, isa_params, run_snippet
+from snippets import flags_of, gnu_assemble, isa_params, run_snippet
 
 # (name, instruction sets, source, registers, expected registers, flags after,
 #  flags before, GE before, GE after)
