@@ -9,8 +9,8 @@ pseudocode: each row's name says what it shows.
 
 import pytest
 
-from snippets import CODE
-from test_multiply import gnu_assemble
+from snippets import CODE, gnu_assemble
+from pyxen15.cpu.decode import decode
 from pyxen15.machine import Machine
 
 DATA = 0x80100000                 # 256 bytes of PATTERN
@@ -40,6 +40,32 @@ def SH(off: int) -> int:
 def SB(off: int) -> int:
     v = B(off)
     return v - 0x100 & 0xFFFFFFFF if v & 0x80 else v
+
+
+# Encodings whose decoding rests on nesting in the tables (the more specific
+# pattern wins): (ISA, encoding, pattern name)
+DECODES = [
+    ("A32", 0xE4B10004, "LDRT_i"),          # P=0 W=1 inside LDR_i
+    ("A32", 0xE0F100B2, "LDRHT_i"),         # inside LDRH_i
+    ("A32", 0xE8FD8001, "LDM_eret"),        # ldmfd sp!, {r0, pc}^
+    ("A32", 0xE8D00300, "LDM_usr"),         # ldmia r0, {r8, r9}^
+    ("A32", 0xE1B12F9F, "LDREXD"),
+    ("A32", 0xF57FF01F, "CLREX"),
+    ("T32", 0xF8510E04, "T32_LDRT"),        # 1110 inside the imm8 form
+    ("T32", 0xF85F0040, "T32_LDR_neg"),     # literal, subtracted offset, no other form
+    ("T32", 0xF8DF0040, "T32_LDR_i12"),     # literal, added offset
+    ("T32", 0xE8D0F001, "T32_TBB"),         # not an exclusive
+    ("T32", 0xE8D10F4F, "T32_LDREXB"),
+    ("T32", 0xE8BD8FF0, "T32_LDM"),         # pop.w {r4-r11, pc}
+    ("T32", 0xF3BF8F2F, "T32_CLREX"),
+    ("T16", 0xBD10, "T16_POP"),
+    ("T16", 0xB510, "T16_PUSH"),
+]
+
+
+@pytest.mark.parametrize("isa, word, name", DECODES, ids=["%s_%x" % (c[0], c[1]) for c in DECODES])
+def test_decodes_to(isa, word, name):
+    assert decode(isa, word).name == name
 
 
 class Run:
@@ -410,6 +436,12 @@ def test_ldm_user_registers_from_fiq_mode_uses_user_r8():
     assert run.cpu.reg("r8_usr") == W(0) and run.cpu.reg("r9_usr") == W(4)
 
 
+def test_ldm_user_registers_with_low_base_in_list():
+    run = Run("ldmia r0, {r0, r8}^", regs={0: DATA})
+    check_regs(run, {0: W(0), 8: W(4)})                     # SVC shares r8 with User
+    assert run.cpu.reg("r8_usr") == W(4)
+
+
 def test_ldm_exception_return_restores_cpsr_from_spsr():
     spsr = 0x80000030                          # N set, Thumb, User mode
     target = CODE + 0x301
@@ -428,6 +460,39 @@ def test_ldm_exception_return_is_undefined_in_hyp():
               setup=lambda m: setattr(m.cpu.sys, "hvbar", VECTORS))
     assert run.result.reason == "until"
     assert run.cpu.mode == 0x1A and run.cpu.sys.hsr >> 26 == 0 and run.r[1] == 0
+
+
+UNDEFINED_CHOICES = [
+    # UNPREDICTABLE encodings that take the Undefined Instruction exception
+    ("a32_ldm_empty_list", False, ".word 0xe8900000"),             # ldmia r0, {}
+    ("a32_ldm_pc_base", False, ".word 0xe89f0006"),                # ldmia pc, {r1, r2}
+    ("a32_ldrd_odd_rt", False, ".word 0xe1c010d0"),                # ldrd r1, r2, [r0]
+    ("a32_ldr_literal_writeback", False, ".word 0xe5bf0004"),      # ldr r0, [pc, #4]!
+    ("a32_ldrb_into_pc", False, ".word 0xe5d0f000"),               # ldrb pc, [r0]
+    ("t32_ldm_pc_and_lr", True, ".hword 0xe8b0, 0xc006"),          # ldmia r0!, {r1, r2, lr, pc}
+    ("t32_ldr_imm8_p0_w0", True, ".hword 0xf850, 0x0804"),         # P=0 W=0: UNDEFINED
+    ("t32_strex_rd_is_rt", True, ".hword 0xe841, 0x0000"),         # strex r0, r0, [r1]
+]
+
+
+@pytest.mark.parametrize("name, thumb, src", UNDEFINED_CHOICES, ids=[c[0] for c in UNDEFINED_CHOICES])
+def test_unpredictable_encodings_are_undefined(name, thumb, src):
+    run = Run(src, thumb=thumb, regs={0: DATA, 1: DATA}, until=VECTORS + 4)
+    assert run.result.reason == "until" and run.cpu.mode == 0x1B
+    assert run.r[14] == CODE + (2 if thumb else 4)
+
+
+LITERAL_PAIRS = [
+    ("a32_ldrd_literal", False, "ldrd r2, r3, lit\nb 1f\n.align 3\nlit: .word 0x11111111, 0x22222222\n1:"),
+    ("t32_ldrd_literal", True, "nop\nldrd r2, r3, lit\nb 1f\n.align 3\nlit: .word 0x11111111, 0x22222222\n1:"),
+    ("a32_ldrh_literal", False, "ldrh r2, lit\nb 1f\nlit: .word 0x22221111\n1:"),
+]
+
+
+@pytest.mark.parametrize("name, thumb, src", LITERAL_PAIRS, ids=[c[0] for c in LITERAL_PAIRS])
+def test_other_literal_loads(name, thumb, src):
+    run = Run(src, thumb=thumb)
+    check_regs(run, {2: 0x11111111, 3: 0x22222222} if "ldrd" in name else {2: 0x1111})
 
 
 # -- exclusives (A3.4) ---------------------------------------------------------------------------

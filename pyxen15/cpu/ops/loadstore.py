@@ -29,8 +29,8 @@ soon; a store retires into the store buffer and costs 1.  LDM/STM cost 1
 plus one per register (one transfer per cycle); LDRD/STRD one more than
 the single forms; a load into the PC adds the branch refill.
 
-UNPREDICTABLE cases take the Undefined Instruction exception, as QEMU
-chooses, except where noted at the case.
+UNPREDICTABLE cases go to Emitter.unpredictable() (the Undefined
+Instruction exception, as QEMU chooses) except where a case says otherwise.
 """
 
 from typing import Dict, List, Optional, Union
@@ -141,9 +141,9 @@ def _load_write(e, t: int, expr: str) -> None:
 
 def _pc_load_in_it(e) -> bool:
     """A Thumb load into the PC inside an IT block must be its last
-    instruction (UNPREDICTABLE otherwise: UNDEFINED here)."""
+    instruction (UNPREDICTABLE otherwise)."""
     if e.isa == "T32" and e.in_it_block and not e.last_in_it_block:
-        e.undefined()
+        e.unpredictable()
         return True
     return False
 
@@ -167,7 +167,7 @@ def ldst_execute(e, acc: Access, t: int, n: int, offset: Offset, add: bool,
     writeback and Rt == Rn is UNPREDICTABLE; the loaded value wins here.
     """
     if wback and n == 15:
-        e.undefined()
+        e.unpredictable()
         return
     if acc.load and t == 15:
         if acc.size != 4:
@@ -176,7 +176,7 @@ def ldst_execute(e, acc: Access, t: int, n: int, offset: Offset, add: bool,
                 # hints PLD, PLDW, PLI (system family) and unallocated hints,
                 # or UNPREDICTABLE: all of them do nothing here.
                 return
-            e.undefined()
+            e.unpredictable()
             return
         if _pc_load_in_it(e):
             return
@@ -213,7 +213,7 @@ def ldst_dual_execute(e, load: bool, t: int, t2: int, n: int, offset: Offset, ad
     (A3.2.1).  Both words are loaded before any register is written, so an
     abort on the second leaves the registers as they were."""
     if t2 == 15 or t == 15 or (wback and n == 15):
-        e.undefined()
+        e.unpredictable()
         return
     base = _base(e, n)
     e.line("a = %s" % (_offset_address(base, offset, add) if index else base))
@@ -274,7 +274,7 @@ def ldst_multiple_execute(e, load: bool, n: int, mask: int, increment: bool, bef
                           wback: bool, variant: Optional[str] = None) -> None:
     """LDM/STM in all four modes (IA, IB, DA, DB) and the ^ forms (A8.8.57-A8.8.60,
     A8.8.199-A8.8.202; B9.3.5 LDM (exception return), B9.3.6 LDM (User
-    registers), B9.3.14 STM (User registers)).
+    registers), B9.3.17 STM (User registers)).
 
     Registers go to increasing addresses in register-number order, from
     the lowest address the mode gives.  For STM with the base in the list
@@ -283,11 +283,11 @@ def ldst_multiple_execute(e, load: bool, n: int, mask: int, increment: bool, bef
     leaves the base restored (B1.9.8; the other loaded registers may then
     be UNKNOWN), and with writeback and the base in the list the loaded
     value wins (UNPREDICTABLE in ARMv7).  An empty list or Rn = PC is
-    UNPREDICTABLE: UNDEFINED here.
+    UNPREDICTABLE.
     """
     regs = _registers(mask)
     if not regs or n == 15:
-        e.undefined()
+        e.unpredictable()
         return
     if load and 15 in regs and _pc_load_in_it(e):
         return
@@ -299,20 +299,23 @@ def ldst_multiple_execute(e, load: bool, n: int, mask: int, increment: bool, bef
     final = 4 * count if increment else -4 * count
     e.line("a = %s" % _offset_address("R[%d]" % n, abs(start), start >= 0))
     new_base = _offset_address("a", abs(final - start), final >= start)
+    banked = variant == USER          # registers 8-14 are the User mode ones
+    deferred = False                  # the base, loaded into v<n>
     for i, r in enumerate(regs):
         address = _offset_address("a", 4 * i, True)
         if not load:
-            value = "ldst_user_reg(c, %d)" % r if variant == USER and r >= 8 else e.rd(r)
+            value = "ldst_user_reg(c, %d)" % r if banked and r >= 8 else e.rd(r)
             e.line("st32a(%s, %s)" % (address, value))
-        elif variant == USER and r >= 8:
+        elif banked and r >= 8:
             e.line("ldst_set_user_reg(c, %d, ld32a(%s))" % (r, address))
         elif r == 15 or r == n:
+            deferred = deferred or r == n
             e.line("v%d = ld32a(%s)" % (r, address))
         else:
             e.wr(r, "ld32a(%s)" % address)
     if wback:
         e.wr(n, new_base)
-    if load and n in regs and variant != USER:
+    if deferred:
         e.wr(n, "v%d" % n)
     if load and 15 in regs:
         if variant == ERET:
@@ -336,12 +339,12 @@ def ldst_multiple_execute(e, load: bool, n: int, mask: int, increment: bool, bef
 # DEFINED in ARMv7, and operating systems issue CLREX on context switch.
 
 def ldst_align_fault(address: int, write: bool) -> None:
-    """AlignmentFault(address, iswrite) (B2.4.8): raise it as a Data Abort."""
+    """AlignmentFault(address, iswrite): raise it, to be taken as a Data Abort."""
     raise GuestFault(Fault(ALIGNMENT, address, write=write))
 
 
 def ldst_exclusive_pass(c, address: int, size: int) -> bool:
-    """ExclusiveMonitorsPass(address, size) (A3.4.5): the alignment check
+    """ExclusiveMonitorsPass(address, size) (A3.4.1): the alignment check
     comes first, whether or not the monitor then lets the store through."""
     if address & (size - 1):
         ldst_align_fault(address, True)
@@ -358,7 +361,7 @@ def ldrex_execute(e, size: int, t: int, t2: Optional[int], n: int, imm: int = 0)
     """LDREX, LDREXB, LDREXH, LDREXD (A8.8.75-A8.8.78): load, and mark the
     address in the local monitor (SetExclusiveMonitors)."""
     if t == 15 or t2 == 15 or n == 15:
-        e.undefined()
+        e.unpredictable()
         return
     e.line("a = %s" % _offset_address("R[%d]" % n, imm, True))
     if size == 8:
@@ -379,7 +382,7 @@ def strex_execute(e, size: int, d: int, t: int, t2: Optional[int], n: int, imm: 
     monitor passes and write 0 to Rd, else write 1; the monitor is open
     afterwards either way."""
     if 15 in (d, t, t2, n) or d in (n, t, t2):
-        e.undefined()
+        e.unpredictable()
         return
     e.line("a = %s" % _offset_address("R[%d]" % n, imm, True))
     e.line("if ldst_exclusive_pass(c, a, %d):" % size)
@@ -405,44 +408,44 @@ def clrex_execute(e) -> None:
 
 A32_TABLE = """
 # A5.3 word and unsigned byte; P=0 W=1 is the unprivileged (T) form
-STR_i       cccc 010P U0w0 nnnn tttt iiii iiii iiii
-STRB_i      cccc 010P U1w0 nnnn tttt iiii iiii iiii
-LDR_i       cccc 010P U0w1 nnnn tttt iiii iiii iiii
-LDRB_i      cccc 010P U1w1 nnnn tttt iiii iiii iiii
-STR_r       cccc 011P U0w0 nnnn tttt iiii iyy0 mmmm
-STRB_r      cccc 011P U1w0 nnnn tttt iiii iyy0 mmmm
-LDR_r       cccc 011P U0w1 nnnn tttt iiii iyy0 mmmm
-LDRB_r      cccc 011P U1w1 nnnn tttt iiii iyy0 mmmm
-STRT_i      cccc 0100 U010 nnnn tttt iiii iiii iiii
-STRBT_i     cccc 0100 U110 nnnn tttt iiii iiii iiii
-LDRT_i      cccc 0100 U011 nnnn tttt iiii iiii iiii
-LDRBT_i     cccc 0100 U111 nnnn tttt iiii iiii iiii
-STRT_r      cccc 0110 U010 nnnn tttt iiii iyy0 mmmm
-STRBT_r     cccc 0110 U110 nnnn tttt iiii iyy0 mmmm
-LDRT_r      cccc 0110 U011 nnnn tttt iiii iyy0 mmmm
-LDRBT_r     cccc 0110 U111 nnnn tttt iiii iyy0 mmmm
+STR_i       cccc 010p u0w0 nnnn tttt iiii iiii iiii
+STRB_i      cccc 010p u1w0 nnnn tttt iiii iiii iiii
+LDR_i       cccc 010p u0w1 nnnn tttt iiii iiii iiii
+LDRB_i      cccc 010p u1w1 nnnn tttt iiii iiii iiii
+STR_r       cccc 011p u0w0 nnnn tttt iiii iyy0 mmmm
+STRB_r      cccc 011p u1w0 nnnn tttt iiii iyy0 mmmm
+LDR_r       cccc 011p u0w1 nnnn tttt iiii iyy0 mmmm
+LDRB_r      cccc 011p u1w1 nnnn tttt iiii iyy0 mmmm
+STRT_i      cccc 0100 u010 nnnn tttt iiii iiii iiii
+STRBT_i     cccc 0100 u110 nnnn tttt iiii iiii iiii
+LDRT_i      cccc 0100 u011 nnnn tttt iiii iiii iiii
+LDRBT_i     cccc 0100 u111 nnnn tttt iiii iiii iiii
+STRT_r      cccc 0110 u010 nnnn tttt iiii iyy0 mmmm
+STRBT_r     cccc 0110 u110 nnnn tttt iiii iyy0 mmmm
+LDRT_r      cccc 0110 u011 nnnn tttt iiii iyy0 mmmm
+LDRBT_r     cccc 0110 u111 nnnn tttt iiii iyy0 mmmm
 
 # A5.2.8 extra loads and stores: imm4H:imm4L or Rm; A5.2.9 the unprivileged ones
-STRH_i      cccc 000P U1w0 nnnn tttt iiii 1011 iiii
-STRH_r      cccc 000P U0w0 nnnn tttt ---- 1011 mmmm
-LDRH_i      cccc 000P U1w1 nnnn tttt iiii 1011 iiii
-LDRH_r      cccc 000P U0w1 nnnn tttt ---- 1011 mmmm
-LDRSB_i     cccc 000P U1w1 nnnn tttt iiii 1101 iiii
-LDRSB_r     cccc 000P U0w1 nnnn tttt ---- 1101 mmmm
-LDRSH_i     cccc 000P U1w1 nnnn tttt iiii 1111 iiii
-LDRSH_r     cccc 000P U0w1 nnnn tttt ---- 1111 mmmm
-LDRD_i      cccc 000P U1w0 nnnn tttt iiii 1101 iiii
-LDRD_r      cccc 000P U0w0 nnnn tttt ---- 1101 mmmm
-STRD_i      cccc 000P U1w0 nnnn tttt iiii 1111 iiii
-STRD_r      cccc 000P U0w0 nnnn tttt ---- 1111 mmmm
-STRHT_i     cccc 0000 U110 nnnn tttt iiii 1011 iiii
-STRHT_r     cccc 0000 U010 nnnn tttt ---- 1011 mmmm
-LDRHT_i     cccc 0000 U111 nnnn tttt iiii 1011 iiii
-LDRHT_r     cccc 0000 U011 nnnn tttt ---- 1011 mmmm
-LDRSBT_i    cccc 0000 U111 nnnn tttt iiii 1101 iiii
-LDRSBT_r    cccc 0000 U011 nnnn tttt ---- 1101 mmmm
-LDRSHT_i    cccc 0000 U111 nnnn tttt iiii 1111 iiii
-LDRSHT_r    cccc 0000 U011 nnnn tttt ---- 1111 mmmm
+STRH_i      cccc 000p u1w0 nnnn tttt iiii 1011 iiii
+STRH_r      cccc 000p u0w0 nnnn tttt ---- 1011 mmmm
+LDRH_i      cccc 000p u1w1 nnnn tttt iiii 1011 iiii
+LDRH_r      cccc 000p u0w1 nnnn tttt ---- 1011 mmmm
+LDRSB_i     cccc 000p u1w1 nnnn tttt iiii 1101 iiii
+LDRSB_r     cccc 000p u0w1 nnnn tttt ---- 1101 mmmm
+LDRSH_i     cccc 000p u1w1 nnnn tttt iiii 1111 iiii
+LDRSH_r     cccc 000p u0w1 nnnn tttt ---- 1111 mmmm
+LDRD_i      cccc 000p u1w0 nnnn tttt iiii 1101 iiii
+LDRD_r      cccc 000p u0w0 nnnn tttt ---- 1101 mmmm
+STRD_i      cccc 000p u1w0 nnnn tttt iiii 1111 iiii
+STRD_r      cccc 000p u0w0 nnnn tttt ---- 1111 mmmm
+STRHT_i     cccc 0000 u110 nnnn tttt iiii 1011 iiii
+STRHT_r     cccc 0000 u010 nnnn tttt ---- 1011 mmmm
+LDRHT_i     cccc 0000 u111 nnnn tttt iiii 1011 iiii
+LDRHT_r     cccc 0000 u011 nnnn tttt ---- 1011 mmmm
+LDRSBT_i    cccc 0000 u111 nnnn tttt iiii 1101 iiii
+LDRSBT_r    cccc 0000 u011 nnnn tttt ---- 1101 mmmm
+LDRSHT_i    cccc 0000 u111 nnnn tttt iiii 1111 iiii
+LDRSHT_r    cccc 0000 u011 nnnn tttt ---- 1111 mmmm
 
 # A5.2.10 synchronization primitives
 SWP         cccc 0001 0000 nnnn tttt ---- 1001 TTTT
@@ -457,11 +460,11 @@ STREXH      cccc 0001 1110 nnnn dddd ---- 1001 tttt
 LDREXH      cccc 0001 1111 nnnn tttt ---- 1001 ----
 
 # A5.5 block transfers: P (before), U (increment); the ^ forms have bit 22 set
-STM         cccc 100P U0w0 nnnn RRRR RRRR RRRR RRRR
-LDM         cccc 100P U0w1 nnnn RRRR RRRR RRRR RRRR
-STM_usr     cccc 100P U1-0 nnnn RRRR RRRR RRRR RRRR
-LDM_usr     cccc 100P U1-1 nnnn 0RRR RRRR RRRR RRRR
-LDM_eret    cccc 100P U1w1 nnnn 1RRR RRRR RRRR RRRR
+STM         cccc 100p u0w0 nnnn llll llll llll llll
+LDM         cccc 100p u0w1 nnnn llll llll llll llll
+STM_usr     cccc 100p u1-0 nnnn llll llll llll llll
+LDM_usr     cccc 100p u1-1 nnnn 0lll llll llll llll
+LDM_eret    cccc 100p u1w1 nnnn 1lll llll llll llll
 """
 
 A32U_TABLE = """
@@ -487,11 +490,11 @@ T16_LDRH_i   1000 1iii iinn nttt
 T16_STR_sp   1001 0ttt iiii iiii
 T16_LDR_sp   1001 1ttt iiii iiii
 T16_LDR_lit  0100 1ttt iiii iiii
-# register lists: R is M:list (PUSH, LR) or P:list (POP, PC)
-T16_PUSH     1011 010R RRRR RRRR
-T16_POP      1011 110R RRRR RRRR
-T16_STM      1100 0nnn RRRR RRRR
-T16_LDM      1100 1nnn RRRR RRRR
+# register lists: l is M:list (PUSH, LR) or P:list (POP, PC)
+T16_PUSH     1011 010l llll llll
+T16_POP      1011 110l llll llll
+T16_STM      1100 0nnn llll llll
+T16_LDM      1100 1nnn llll llll
 """
 
 # hw1 bits 24, 22:21 and 20 (S, size, L) of the single-register forms (A6.3.7-A6.3.10)
@@ -515,7 +518,7 @@ def _t32_single_table() -> str:
         hw1 = "1111 100%s %%s%s%s nnnn" % (s, size, l)
         rows += ["T32_%s_i12  %s tttt iiii iiii iiii" % (name, hw1 % "1"),
                  "T32_%s_neg  %s tttt iiii iiii iiii" % (name, hw1 % "0"),
-                 "T32_%s_i8   %s tttt 1PUw iiii iiii" % (name, hw1 % "0"),
+                 "T32_%s_i8   %s tttt 1puw iiii iiii" % (name, hw1 % "0"),
                  "T32_%sT     %s tttt 1110 iiii iiii" % (name, hw1 % "0"),
                  "T32_%s_r    %s tttt 0000 00ii mmmm" % (name, hw1 % "0")]
     return "\n".join(rows)
@@ -523,10 +526,10 @@ def _t32_single_table() -> str:
 
 T32_TABLE = _t32_single_table() + """
 # A6.3.6 dual, exclusive (TBB/TBH, 1110 1000 1101 .... .... .... 000h, are in branch.py)
-T32_STRD_pre   1110 1001 U1w0 nnnn tttt TTTT iiii iiii
-T32_LDRD_pre   1110 1001 U1w1 nnnn tttt TTTT iiii iiii
-T32_STRD_post  1110 1000 U110 nnnn tttt TTTT iiii iiii
-T32_LDRD_post  1110 1000 U111 nnnn tttt TTTT iiii iiii
+T32_STRD_pre   1110 1001 u1w0 nnnn tttt TTTT iiii iiii
+T32_LDRD_pre   1110 1001 u1w1 nnnn tttt TTTT iiii iiii
+T32_STRD_post  1110 1000 u110 nnnn tttt TTTT iiii iiii
+T32_LDRD_post  1110 1000 u111 nnnn tttt TTTT iiii iiii
 T32_STREX      1110 1000 0100 nnnn tttt dddd iiii iiii
 T32_LDREX      1110 1000 0101 nnnn tttt ---- iiii iiii
 T32_STREXB     1110 1000 1100 nnnn tttt ---- 0100 dddd
@@ -537,16 +540,16 @@ T32_LDREXH     1110 1000 1101 nnnn tttt ---- 0101 ----
 T32_LDREXD     1110 1000 1101 nnnn tttt TTTT 0111 ----
 T32_CLREX      1111 0011 1011 ---- 10-0 ---- 0010 ----
 
-# A6.3.5 load/store multiple: R is P:M:list<12:0> (STM: M:list<12:0>)
-T32_STM        1110 1000 10w0 nnnn -R-R RRRR RRRR RRRR
-T32_LDM        1110 1000 10w1 nnnn RR-R RRRR RRRR RRRR
-T32_STMDB      1110 1001 00w0 nnnn -R-R RRRR RRRR RRRR
-T32_LDMDB      1110 1001 00w1 nnnn RR-R RRRR RRRR RRRR
+# A6.3.5 load/store multiple: l is P:M:list<12:0> (STM: M:list<12:0>)
+T32_STM        1110 1000 10w0 nnnn -l-l llll llll llll
+T32_LDM        1110 1000 10w1 nnnn ll-l llll llll llll
+T32_STMDB      1110 1001 00w0 nnnn -l-l llll llll llll
+T32_LDMDB      1110 1001 00w1 nnnn ll-l llll llll llll
 """
 
 TABLES = {"A32": A32_TABLE, "A32U": A32U_TABLE, "T32": T32_TABLE, "T16": T16_TABLE}
-_LETTERS = {"P": "P", "U": "U", "w": "W", "R": "register_list", "T": "rt2"}
-FIELDS = {"A32": dict(_LETTERS), "T32": dict(_LETTERS), "T16": {"R": "register_list"}}
+_LETTERS = {"p": "P", "u": "U", "w": "W", "l": "register_list", "T": "rt2"}
+FIELDS = {"A32": dict(_LETTERS), "T32": dict(_LETTERS), "T16": {"l": "register_list"}}
 
 
 def _cycles(acc: Access) -> int:
@@ -589,7 +592,7 @@ def _a32_dual(load: bool, register: bool):
     def emit(e, f):
         t, p, w = f["rt"], f["P"], f["W"]
         if t & 1 or (p == 0 and w == 1):       # odd Rt, or P=0 W=1: UNPREDICTABLE
-            e.undefined()
+            e.unpredictable()
             return
         offset = e.rd(f["rm"]) if register else f["imm"]
         ldst_dual_execute(e, load, t, t + 1, f["rn"], offset, bool(f["U"]),
@@ -603,14 +606,14 @@ for _form in ("i", "r"):
 
 
 def _swap(size: int):
+    """SWP/SWPB (A8.8.229): swap a word (aligned, A3.2.1) or a byte with
+    memory.  ARMv7 with the Multiprocessing Extensions makes them UNDEFINED
+    unless SCTLR.SW is set (B4.1.130), and SCTLR resets with SW clear; the
+    translation cannot know SCTLR, so the test is made at run time."""
     def emit(e, f):
-        """SWP/SWPB (A8.8.229): swap a word (aligned, A3.2.1) or a byte with
-        memory.  ARMv7 with the Multiprocessing Extensions makes them
-        UNDEFINED unless SCTLR.SW is set (B4.1.130), and SCTLR resets with
-        SW clear."""
         t, t2, n = f["rt"], f["rt2"], f["rn"]
         if 15 in (t, t2, n) or n in (t, t2):
-            e.undefined()
+            e.unpredictable()
             return
         e.line("if not c.sys.sctlr & 0x%x:" % SCTLR_SW)
         e.indent(1)
@@ -639,7 +642,7 @@ def _exclusive(size: int, load: bool, isa: str):
         if size == 8:
             if isa == "A32":
                 if t & 1 or t == 14:
-                    e.undefined()
+                    e.unpredictable()
                     return
                 t2 = t + 1
             else:
@@ -813,7 +816,7 @@ def _t32_multiple(load: bool, increment: bool):
         lst = f["register_list"]
         mask = (lst >> 13) << 14 | (lst & 0x1FFF)
         if mask >> 14 == 3:
-            e.undefined()
+            e.unpredictable()
             return
         ldst_multiple_execute(e, load, f["rn"], mask, increment, not increment, f["W"] == 1)
     return emit
