@@ -21,7 +21,7 @@ from . import compare, gen, known_gaps, qemu_ref
 
 # Default size per instruction set: enough cases for >= 100,000 instructions
 # executed by pyxen15 (branches skip some of the generated ones).
-DEFAULT_CASES = {"a32": 1536, "t32": 1280}
+DEFAULT_CASES = {"a32": 2048, "t32": 1536}
 GROUPS = {"a32": 48, "t32": 48}
 BATCH = gen.NSLOTS
 MIN_EXECUTED = 100000

@@ -7,7 +7,7 @@ import struct
 
 import pytest
 
-from . import gen, qemu_ref, run, selfcheck
+from . import compare, gen, qemu_ref, run, selfcheck
 from .encoding import Pattern
 
 ISAS = ("a32", "t32")
@@ -89,3 +89,27 @@ def test_smoke_pattern_round_trips_fields():
     assert word == 0xE293CABC and p.matches(word) and p.decode(word) == f
     with pytest.raises(ValueError):
         p.encode(dict(f, rd=16))
+
+
+def test_smoke_compare_reports_each_kind_of_difference():
+    case = gen.Generator("a32", groups=0).case("cmp", 0)
+    ref = qemu_ref.State(case.regs, case.apsr, case.data)
+    assert compare.compare(case, ref, qemu_ref.State(case.regs, case.apsr, case.data)) is None
+    regs = list(case.regs)
+    regs[5] ^= 1
+    data = bytearray(case.data)
+    data[0x101] ^= 0x80
+    got = qemu_ref.State(regs, case.apsr ^ (1 << 29) ^ (1 << 17), bytes(data))
+    diffs = compare.compare(case, ref, got).diffs
+    assert [d[0] for d in diffs] == ["r5", "apsr", "mem+0x100"]
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_smoke_pyxen15_difference_is_caught(isa, pyx_runner):
+    """The same stream from different data must not compare equal."""
+    case = gen.Generator(isa, groups=12).case("perturb", 1)
+    ref = qemu_ref.run_batch([case])[0]
+    case.data = bytes(b ^ 0xFF for b in case.data)
+    got, _ = pyx_runner.run(case)
+    mm = compare.compare(case, ref, got)
+    assert mm is not None and any(d[0].startswith("mem+") for d in mm.diffs)
