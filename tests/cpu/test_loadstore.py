@@ -245,6 +245,14 @@ def test_t32_literal_with_subtracted_offset(name, imm12):
     check_regs(run, {0: 0x13579BDF})
 
 
+@pytest.mark.parametrize("hw2", [0xF041, 0xFC05, 0xF012])
+def test_t32_pld_literal_with_subtracted_offset_is_a_hint(hw2):
+    """pld [pc, #-imm12]: the byte-load encodings with Rt = PC do nothing."""
+    run = Run(".hword 0xf81f, 0x%04x\nmovs r0, #1" % hw2, thumb=True)
+    check_regs(run, {0: 1})
+    assert run.cpu.mode == 0x13
+
+
 def test_t32_store_with_pc_base_is_undefined():
     run = Run(".hword 0xf8cf, 0x0004", thumb=True, until=VECTORS + 4)     # str.w r0, [pc, #4]
     assert run.result.reason == "until" and run.cpu.mode == 0x1B
