@@ -97,6 +97,8 @@ class Ctx:
         self.pool4 = tuple(range(15)) if isa == "a32" else t32.GENERAL
         self.table_used = set()
         self.pending_table = None
+        self.force = {}              # field values imposed on every draw
+        self.avoid = ()              # known_gaps.Gap instances never to draw
 
     def reg4(self):
         return self.rng.choice(self.pool4)
@@ -121,12 +123,13 @@ class Ctx:
 
 def draw(ctx, tmpl, seed_operands=True):
     """Draw one instance of ``tmpl``: fields, check, plan.  Raises GenError if the
-    template's constraints keep rejecting."""
+    template's constraints keep rejecting.  ``ctx.force`` overrides fields and
+    ``ctx.avoid`` (known gaps) rejects instances."""
     rng = ctx.rng
     for _ in range(200):
         f = {}
         for name, (_lsb, width) in tmpl.pattern.fields.items():
-            g = tmpl.field_gens.get(name)
+            g = ctx.force.get(name, tmpl.field_gens.get(name))
             if g is None:
                 if name == tmpl.cond:
                     v = ctx.cond()
@@ -142,6 +145,8 @@ def draw(ctx, tmpl, seed_operands=True):
                 v = rng.choice(tuple(g))
             f[name] = v
         if tmpl.check and not tmpl.check(f):
+            continue
+        if any(gap.matches(tmpl, f) for gap in ctx.avoid):
             continue
         writes = {f[d] for d in tmpl.dst}
         if tmpl.writes_fn:
@@ -208,14 +213,21 @@ class Generator:
     """Draws test cases for one instruction set.
 
     ``only``: restrict the draw to these template names (template self-checks);
-    ``exclude``: leave these template names out; ``groups``: groups per test case."""
+    ``avoid``: known_gaps.Gap instances not to draw (whole templates when the gap
+    has no field predicate); ``force``: field values imposed where they exist;
+    ``groups``: groups per test case."""
 
-    def __init__(self, isa, groups=48, only=None, it_weight=IT_WEIGHT, exclude=()):
+    def __init__(self, isa, groups=48, only=None, it_weight=IT_WEIGHT, avoid=(), force=None):
         if isa not in ISAS:
             raise ValueError(isa)
         self.isa = isa
         self.ngroups = groups
-        exclude = set(exclude)
+        self.avoid = tuple(g for g in avoid if g.when is not None)
+        self.force = dict(force or {})
+        exclude = set()
+        for gap in avoid:
+            if gap.when is None:
+                exclude |= gap.templates
         pool = [tm for tm in templates(isa) if tm.klass not in ("it", "pad")
                 and tm.name not in exclude]
         if only is not None:
@@ -307,6 +319,7 @@ class Generator:
         rng = random.Random("pyxen15-diff:%s:%s:%d" % (self.isa, seed, index))
         slot = slot_of(index)
         ctx = Ctx(self.isa, rng, data_addr(slot))
+        ctx.avoid, ctx.force = self.avoid, self.force
         groups = []
         for _ in range(self.ngroups):
             if self.it_weight and rng.random() < self.it_weight / (self.it_weight + 10):

@@ -63,13 +63,13 @@ class BatchResult:
 
 
 def run_batch(isa, seed, start, count, runner, groups=None, triage_limit=8, only=None,
-              known=True):
+              known=True, force=None):
     """Cases ``start .. start+count-1`` (count <= NSLOTS) on both sides; without
-    ``known`` the templates of known_gaps are drawn too."""
+    ``known`` the known gaps (known_gaps.py) are drawn too."""
     res = BatchResult()
     t0 = time.time()
-    g = gen.Generator(isa, groups=groups or GROUPS[isa], only=only,
-                      exclude=known_gaps.excluded(isa) if known and only is None else ())
+    g = gen.Generator(isa, groups=groups or GROUPS[isa], only=only, force=force,
+                      avoid=known_gaps.gaps(isa) if known else ())
     cases = [g.case(seed, i) for i in range(start, start + count)]
     t1 = time.time()
     refs = qemu_ref.run_batch(cases)
@@ -184,8 +184,7 @@ def main(argv=None):
 def _one(isa, args, runner):
     g = gen.Generator(isa, groups=args.groups or GROUPS[isa],
                       only=args.only.split(",") if args.only else None,
-                      exclude=() if args.all_templates or args.only
-                      else known_gaps.excluded(isa))
+                      avoid=() if args.all_templates else known_gaps.gaps(isa))
     case = g.case(args.seed, args.index)
     ref = qemu_ref.run_batch([case])[0]
     got, executed = runner.run(case)
