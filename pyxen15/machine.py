@@ -64,7 +64,7 @@ class PhysicalMemory:
     def write(self, addr: int, data: bytes) -> None:
         self.bus.load(addr, bytes(data))
         for page in range(addr >> 12, (addr + max(len(data), 1) - 1 >> 12) + 1):
-            if page in self.core.tlb.code_pages:
+            if page in self.core.tlb.code_lines:
                 self.core.invalidate_page(page)
 
     def read(self, addr: int, size: int) -> bytes:

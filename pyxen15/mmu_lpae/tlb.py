@@ -1,28 +1,34 @@
 """The software TLB: virtual page -> host view of a RAM page.
 
 Translated code calls ``ld32(va)``, ``st8(va, v)`` and friends.  Their fast
-path is one dictionary lookup keyed by the virtual page number that yields a
-memoryview of the physical RAM page (cast to the access width), so an aligned
-RAM access costs a lookup and an index.  Everything else takes the slow path:
+path is one dictionary lookup keyed by the virtual page number that yields
+the physical RAM page as an array of 32-bit words (bus.py), so an aligned
+RAM access costs a lookup and an index; bytes and halfwords are shifted out
+of (or merged into) their word.  Everything else takes the slow path:
 a miss walks the current translation regime (``translate``), unaligned
 accesses are split, devices go to the bus, and faults are raised as
 GuestFault for the core.
 
 Pages holding translated code are never entered in the write-side tables:
 a store to one takes the slow path, which tells the engine to drop the
-blocks on that page before the store lands (the zImage decompressor and
-module loading write code that later runs).
+blocks on that page before the store lands if it touches translated bytes
+(the zImage decompressor and module loading write code that later runs).
+Code is tracked in 64-byte lines, so data that shares a page with code
+(small guests link .data right after .text) costs a slow-path store, not
+a retranslation.
 
 Flushes clear the tables in place, because translated blocks hold the
 accessor closures and the closures hold the tables.
 """
 
-from typing import Callable, Dict, Optional, Set
+from array import array
+from typing import Callable, Dict, Optional
 
 from ..bus import Bus, BusError, PAGE_SHIFT
 from .faults import ALIGNMENT, EXTERNAL, Fault, GuestFault
 
 PAGE_MASK = (1 << PAGE_SHIFT) - 1
+CODE_LINE_SHIFT = 6
 
 
 def identity_translate(va: int, write: bool, fetch: bool, user: bool) -> int:
@@ -34,22 +40,18 @@ class SoftTLB:
     def __init__(self, bus: Bus):
         self.bus = bus
         self.translate: Callable[[int, bool, bool, bool], int] = identity_translate
-        self.rd8: Dict[int, memoryview] = {}
-        self.rd16: Dict[int, memoryview] = {}
-        self.rd32: Dict[int, memoryview] = {}
-        self.wr8: Dict[int, memoryview] = {}
-        self.wr16: Dict[int, memoryview] = {}
-        self.wr32: Dict[int, memoryview] = {}
+        self.rd: Dict[int, array] = {}               # virtual page -> RAM page (words), for loads
+        self.wr: Dict[int, array] = {}               # the same, for stores
         self.itlb: Dict[int, int] = {}               # virtual page -> physical page number
         # virtual PC | ISA state -> translated block: the engine's front cache,
         # valid exactly as long as the instruction-side translations are
         self.vblocks: Dict[int, tuple] = {}
-        self.code_pages: Set[int] = set()            # physical page numbers with translated code
+        # physical page number -> bit mask of its 64-byte lines holding translated code
+        self.code_lines: Dict[int, int] = {}
         self.on_code_write: Callable[[int], None] = lambda ppage: None
         self.strict_alignment = False                # SCTLR.A
         self.big_endian = False                      # CPSR.E: all data accesses take the slow path
-        self._tables = (self.rd8, self.rd16, self.rd32, self.wr8, self.wr16, self.wr32,
-                        self.itlb, self.vblocks)
+        self._tables = (self.rd, self.wr, self.itlb, self.vblocks)
         self.accessors = self._make_accessors()
 
     def flush(self) -> None:
@@ -57,14 +59,27 @@ class SoftTLB:
             t.clear()
 
     def flush_writes(self) -> None:
-        self.wr8.clear()
-        self.wr16.clear()
-        self.wr32.clear()
+        self.wr.clear()
 
-    def mark_code_page(self, ppage: int) -> None:
-        if ppage not in self.code_pages:
-            self.code_pages.add(ppage)
-            self.flush_writes()
+    def mark_code(self, pa: int, size: int) -> None:
+        """Record that [pa, pa+size) (within one page) holds translated code."""
+        ppage = pa >> PAGE_SHIFT
+        first = (pa & PAGE_MASK) >> CODE_LINE_SHIFT
+        last = ((pa + size - 1) & PAGE_MASK) >> CODE_LINE_SHIFT
+        lines = ((2 << (last - first)) - 1) << first
+        old = self.code_lines.get(ppage)
+        if old is None:
+            self.flush_writes()          # the page must now take the slow path for stores
+            old = 0
+        self.code_lines[ppage] = old | lines
+
+    def writes_code(self, pa: int, size: int) -> bool:
+        lines = self.code_lines.get(pa >> PAGE_SHIFT)
+        if lines is None:
+            return False
+        first = (pa & PAGE_MASK) >> CODE_LINE_SHIFT
+        last = ((pa + size - 1) & PAGE_MASK) >> CODE_LINE_SHIFT
+        return bool(lines >> first & ((2 << (last - first)) - 1))
 
     # -- instruction side -----------------------------------------------------------
 
@@ -129,7 +144,7 @@ class SoftTLB:
         return value
 
     def _write_pa(self, pa: int, size: int, value: int, va: int) -> None:
-        if pa >> PAGE_SHIFT in self.code_pages:
+        if self.writes_code(pa, size):
             self.on_code_write(pa >> PAGE_SHIFT)
         try:
             self.bus.write(pa, size, value)
@@ -139,20 +154,14 @@ class SoftTLB:
     def _fill_read(self, va: int, pa: int) -> None:
         page = self.bus.ram_page(pa)
         if page is not None:
-            vp = va >> PAGE_SHIFT
-            self.rd8[vp] = page
-            self.rd16[vp] = page.cast("H")
-            self.rd32[vp] = page.cast("I")
+            self.rd[va >> PAGE_SHIFT] = page
 
     def _fill_write(self, va: int, pa: int) -> None:
-        if pa >> PAGE_SHIFT in self.code_pages:
+        if pa >> PAGE_SHIFT in self.code_lines:
             return
         page = self.bus.ram_page(pa)
         if page is not None:
-            vp = va >> PAGE_SHIFT
-            self.wr8[vp] = page
-            self.wr16[vp] = page.cast("H")
-            self.wr32[vp] = page.cast("I")
+            self.wr[va >> PAGE_SHIFT] = page
 
     # -- the accessors translated code calls ---------------------------------------------
 
@@ -164,30 +173,29 @@ class SoftTLB:
         LDREX/STREX: A3.2.1); ``ld32u``/``st32u`` are the unprivileged
         accesses of LDRT/STRT and friends.
         """
-        rd8, rd16, rd32 = self.rd8, self.rd16, self.rd32
-        wr8, wr16, wr32 = self.wr8, self.wr16, self.wr32
+        rd, wr = self.rd, self.wr
         read, write = self.read, self.write
 
         def ld8(a):
-            p = rd8.get(a >> 12)
+            p = rd.get(a >> 12)
             if p is not None:
-                return p[a & 0xFFF]
+                return (p[(a & 0xFFF) >> 2] >> ((a & 3) << 3)) & 0xFF
             return read(a, 1)
 
         def ld16(a):
-            p = rd16.get(a >> 12)
+            p = rd.get(a >> 12)
             if p is not None and not a & 1:
-                return p[(a & 0xFFF) >> 1]
+                return (p[(a & 0xFFF) >> 2] >> ((a & 2) << 3)) & 0xFFFF
             return read(a, 2)
 
         def ld32(a):
-            p = rd32.get(a >> 12)
+            p = rd.get(a >> 12)
             if p is not None and not a & 3:
                 return p[(a & 0xFFF) >> 2]
             return read(a, 4)
 
         def ld32a(a):
-            p = rd32.get(a >> 12)
+            p = rd.get(a >> 12)
             if p is not None and not a & 3:
                 return p[(a & 0xFFF) >> 2]
             return read(a, 4, aligned=True)
@@ -196,28 +204,32 @@ class SoftTLB:
             return read(a, 2, aligned=True) if a & 1 else ld16(a)
 
         def st8(a, v):
-            p = wr8.get(a >> 12)
+            p = wr.get(a >> 12)
             if p is not None:
-                p[a & 0xFFF] = v & 0xFF
+                i = (a & 0xFFF) >> 2
+                shift = (a & 3) << 3
+                p[i] = (p[i] & (0xFFFFFFFF ^ (0xFF << shift))) | ((v & 0xFF) << shift)
             else:
                 write(a, 1, v)
 
         def st16(a, v):
-            p = wr16.get(a >> 12)
+            p = wr.get(a >> 12)
             if p is not None and not a & 1:
-                p[(a & 0xFFF) >> 1] = v & 0xFFFF
+                i = (a & 0xFFF) >> 2
+                shift = (a & 2) << 3
+                p[i] = (p[i] & (0xFFFFFFFF ^ (0xFFFF << shift))) | ((v & 0xFFFF) << shift)
             else:
                 write(a, 2, v)
 
         def st32(a, v):
-            p = wr32.get(a >> 12)
+            p = wr.get(a >> 12)
             if p is not None and not a & 3:
                 p[(a & 0xFFF) >> 2] = v
             else:
                 write(a, 4, v)
 
         def st32a(a, v):
-            p = wr32.get(a >> 12)
+            p = wr.get(a >> 12)
             if p is not None and not a & 3:
                 p[(a & 0xFFF) >> 2] = v
             else:
