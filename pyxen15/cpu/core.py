@@ -78,14 +78,14 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
         for key in self.page_blocks.pop(ppage, ()):
             self.blocks.pop(key, None)
             self.block_info.pop(key, None)
-        self.tlb.code_pages.discard(ppage)
+        self.tlb.code_lines.pop(ppage, None)
 
     def flush_blocks(self) -> None:
         self.tlb.vblocks.clear()
         self.blocks.clear()
         self.block_info.clear()
         self.page_blocks.clear()
-        self.tlb.code_pages.clear()
+        self.tlb.code_lines.clear()
 
     def translate(self, pc: int, key: int, single: bool) -> tuple:
         """Translate the block at virtual `pc` (physical address in `key`)."""
@@ -93,7 +93,7 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
         em = Emitter("T32" if thumb else "A32", key >> 32 & 0xFF)
         page_base = pc & ~0xFFF
         pa_base = key & ~0xFFF & ((1 << 32) - 1)
-        pages = {pa_base >> 12}
+        extra = []          # (pa, size) of the second half of a T32 instruction that straddles pages
         addr = pc
         while True:
             if em.n and addr in self.breakpoints:
@@ -107,7 +107,7 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
                             if em.n:
                                 break          # let the straddling instruction start a block
                             pa2 = self.tlb.fetch_page(addr + 2) << 12
-                            pages.add(pa2 >> 12)
+                            extra.append((pa2, 2))
                             hw2 = self.tlb.fetch(pa2, 2)
                         else:
                             hw2 = self.tlb.fetch(pa_base + off + 2, 2)
@@ -125,12 +125,12 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
                 cond = insn.word >> 28
             elif em.in_it_block:
                 cond = em.itstate >> 4
-            em.begin(addr, insn.size, cond, "%0*x %s" % (insn.size * 2, insn.word, insn.name))
-            if insn.pattern is None:
+            handler = insn.pattern.handler if insn.pattern is not None else None
+            cycles = handler.cycles if handler is not None else 1
+            em.begin(addr, insn.size, cond, "%0*x %s" % (insn.size * 2, insn.word, insn.name), cycles)
+            if handler is None:
                 em.undefined()
-                em.finish(1)
             else:
-                handler = insn.pattern.handler
                 try:
                     handler.emit(em, insn.f)
                 except Exception:
@@ -138,20 +138,23 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
                     # guest's run: log it with the encoding and UNDEF instead.
                     log.exception("cannot translate %s 0x%x at 0x%08x; taking UNDEF",
                                   insn.name, insn.word, addr)
-                    em.begin(addr, insn.size, cond, "untranslatable %s" % insn.name)
+                    em.begin(addr, insn.size, cond, "untranslatable %s" % insn.name, cycles)
                     em.undefined()
-                em.finish(handler.cycles)
+            em.finish()
             addr = (addr + insn.size) & MASK32
             if em.ended or single or em.n >= MAX_BLOCK_INSNS or addr & 0xFFF == 0 \
                     or (addr - page_base) >= 0x1000:
                 break
+        start = pa_base + (pc - page_base)
+        ranges = [(start, min((addr - pc) & MASK32, 0x1000 - (pc - page_base)))] + extra
+        pages = {pa >> 12 for pa, _ in ranges}
         block = compile_block(em, key, pages, self.namespace, addr)
         entry = (block.fn, block.n, block.cycles, block)
         self.blocks[key] = entry
         self.block_info[key] = block
-        for p in pages:
-            self.page_blocks.setdefault(p, []).append(key)
-            self.tlb.mark_code_page(p)
+        for pa, size in ranges:
+            self.page_blocks.setdefault(pa >> 12, []).append(key)
+            self.tlb.mark_code(pa, size)
         return entry
 
     # -- the run loop ------------------------------------------------------------------
@@ -176,7 +179,6 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
         vblocks = self.tlb.vblocks
         R = self.r
         pc = R[15]
-        icount = self.icount
         self.attention = True
         try:
             while True:
@@ -185,27 +187,22 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
                 if pc == stop_pc:
                     return "until"
                 entry = vblocks.get(pc | self.T | (self.IT << 32))
-                if entry is None or icount >= soft_limit:
-                    if icount >= insn_limit:
+                if entry is None or self.icount >= soft_limit:
+                    if self.icount >= insn_limit:
                         return "max_insns"
                     try:
-                        entry = self._lookup(pc, icount + MAX_BLOCK_INSNS > insn_limit)
+                        entry = self._lookup(pc, self.icount + MAX_BLOCK_INSNS > insn_limit)
                     except GuestFault as fault:
-                        self.icount = icount
                         pc = self._fetch_abort(pc, fault)
                         continue
                 try:
                     pc = entry[0](self, R)
                 except GuestFault as fault:
-                    icount, pc = self._block_fault(entry[3], fault, icount)
-                    continue
-                icount += entry[1]
-                self.cycles += entry[2]
+                    pc = self._block_fault(entry[3], fault)
         except StopRun as stop:
             self.stop_reason = stop
             return stop.reason
         finally:
-            self.icount = icount
             R[15] = pc
 
     def _lookup(self, pc: int, single: bool) -> tuple:
@@ -225,20 +222,20 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
             self.tlb.vblocks[vkey] = entry
         return entry
 
-    def _block_fault(self, block: Block, fault: GuestFault, icount: int):
+    def _block_fault(self, block: Block, fault: GuestFault) -> int:
         """A memory access in a block faulted: retire what came before it and
         take the abort at the instruction that made the access."""
         tb = fault.__traceback__
-        lineno = None
+        lineno = 0
         while tb is not None:
             if tb.tb_frame.f_code is block.code:
                 lineno = tb.tb_lineno
             tb = tb.tb_next
-        index, pc, it = block.locate(lineno)
+        pc, it, n, cycles = block.locate(lineno)
         self.IT = it
-        icount += index
-        self.icount = icount
-        return icount, self.take_data_abort(pc, fault.fault)
+        self.icount += n
+        self.cycles += cycles
+        return self.take_data_abort(pc, fault.fault)
 
     def _fetch_abort(self, pc: int, fault: GuestFault) -> int:
         """Take a Prefetch Abort, unless the abort vector itself cannot be

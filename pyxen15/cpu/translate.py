@@ -9,10 +9,12 @@ instruction, the page end, or a breakpoint.  Each instruction's handler
 
 Inside a block the PC is a constant: an instruction at address A reads PC as
 A+8 (A32) or A+4 (T32), and the emitter folds that in.  Flags live on the
-core (see state.py).  Instruction and cycle counts are static per block and
-added by the engine; an exception raised by a memory access in the middle of
-a block is mapped back to its instruction through the source line it came
-from, so the hot path pays nothing for precise aborts.
+core (see state.py).  Every exit from a block adds the instructions and
+cycles retired on the way to it, so a conditional branch need not end its
+block: the taken path returns, the other runs on.  An exception raised by a
+memory access in the middle of a block is mapped back to its instruction
+through the source line it came from, so the hot path pays nothing for
+precise aborts.
 """
 
 from typing import Callable, Dict, List, Optional, Tuple
@@ -77,12 +79,14 @@ class Emitter:
     def __init__(self, isa: str, itstate: int):
         self.isa = isa                   # "A32" or "T32"
         self.lines: List[str] = []
-        self.line_map: List[Tuple[int, int, int]] = []   # (first line, pc, itstate)
+        # per instruction: (first source line, pc, ITSTATE, instructions and cycles before it)
+        self.line_map: List[Tuple[int, int, int, int, int]] = []
         self.itstate = itstate
         self.entry_itstate = itstate
         self.n = 0
         self.cycles = 0
         self.ended = False
+        self.returned = False            # the last instruction always returns
         self._tmp = 0
         # per instruction
         self.pc = 0
@@ -90,23 +94,26 @@ class Emitter:
         self.cond = COND_AL
         self.body: List[str] = []
         self._indent = 0
+        self._dead = False
         self._new_itstate = None
 
     # -- instruction bracket (used by the translator) -------------------------
 
-    def begin(self, pc: int, size: int, cond: int, text: str) -> None:
+    def begin(self, pc: int, size: int, cond: int, text: str, cycles: int = 1) -> None:
         self.pc = pc
         self.size = size
         self.cond = cond
+        self.cost = cycles
         self.body = []
         self._indent = 0
+        self._dead = False
         self._new_itstate = None
         self._comment = "# %08x: %s" % (pc, text)
 
-    def finish(self, cycles: int) -> None:
+    def finish(self) -> None:
         """Close the current instruction: wrap it in its condition, record its line."""
         first = len(self.lines) + 2          # +1 for "def", +1 for the comment
-        self.line_map.append((first, self.pc, self.itstate))
+        self.line_map.append((first, self.pc, self.itstate, self.n, self.cycles))
         self.lines.append(self._comment)
         body = self.body or ["pass"]
         if self.cond != COND_AL and self.cond != 0xF:
@@ -115,7 +122,7 @@ class Emitter:
         else:
             self.lines.extend(body)
         self.n += 1
-        self.cycles += cycles
+        self.cycles += self.cost
         if self._new_itstate is not None:
             self.itstate = self._new_itstate
         elif self.in_it_block:
@@ -146,6 +153,8 @@ class Emitter:
         return self.pc_value & ~3
 
     def line(self, src: str) -> None:
+        if self._indent == 0 and self._dead:
+            return                   # after an unconditional return
         self.body.append("    " * self._indent + src)
 
     def indent(self, delta: int) -> None:
@@ -177,6 +186,18 @@ class Emitter:
 
     def cycles_extra(self, k: int) -> None:
         self.line("c.cycles += %d" % k)
+
+    def _count(self, n: int, cycles: int) -> None:
+        self.line("c.icount += %d" % n)
+        self.line("c.cycles += %d" % cycles)
+
+    def _leave(self) -> None:
+        """A `return` at the top level of an unconditional instruction ends
+        the block; one under a condition leaves the rest to run on."""
+        if self._indent == 0:
+            self._dead = True
+            if self.cond in (COND_AL, 0xF):
+                self.ended = self.returned = True
 
     # The four ways an instruction writes the PC (A2.3.1, A2.3.2).  Each ends
     # the block: the handler's `return` leaves it with the next PC.
@@ -212,7 +233,7 @@ class Emitter:
         """The encoding is UNDEFINED: take the Undefined Instruction exception."""
         self.exception("c.take_undef(0x%x)" % self.pc)
 
-    def exception(self, expr: str, advance_it: bool = False) -> None:
+    def exception(self, expr: str, advance_it: bool = False) -> None:  # noqa: C901
         """Leave the block through `expr`, a call that takes an exception and
         returns the vector address.  CPSR.IT is made architectural first, as
         exception entry saves it in the SPSR: the faulting instruction's
@@ -223,8 +244,9 @@ class Emitter:
             it = it_advance(it)
         if it != self.entry_itstate:
             self.line("c.IT = %d" % it)
+        self._count(self.n + 1, self.cycles + self.cost)
         self.line("return %s" % expr)
-        self.ended = True
+        self._leave()
 
     def sync_itstate(self) -> None:
         """Make CPSR.IT architectural before calling into the core mid-block."""
@@ -239,17 +261,21 @@ class Emitter:
         if self.itstate != self.entry_itstate or self.in_it_block:
             # A branch ends an IT block: ITSTATE is zero after it.
             self.line("c.IT = 0")
+        self._count(self.n + 1, self.cycles + self.cost)
         self.line("return %s" % expr)
-        self.ended = True
+        self._leave()
 
     # -- the function ------------------------------------------------------------
 
     def source(self, name: str, fallthrough: int) -> str:
         out = ["def %s(c, R):" % name]
         out.extend("    " + s for s in self.lines)
-        if self.itstate != self.entry_itstate:
-            out.append("    c.IT = %d" % self.itstate)
-        out.append("    return 0x%x" % fallthrough)
+        if not self.returned:
+            if self.itstate != self.entry_itstate:
+                out.append("    c.IT = %d" % self.itstate)
+            out.append("    c.icount += %d" % self.n)
+            out.append("    c.cycles += %d" % self.cycles)
+            out.append("    return 0x%x" % fallthrough)
         return "\n".join(out) + "\n"
 
 
@@ -267,15 +293,16 @@ class Block:
         self.source = source
         self.code = fn.__code__
 
-    def locate(self, lineno: int) -> Tuple[int, int, int]:
-        """(instructions retired before it, its pc, its ITSTATE) for a source line."""
-        index = 0
-        for i, (first, _pc, _it) in enumerate(self.line_map):
-            if first > lineno:
+    def locate(self, lineno: int) -> Tuple[int, int, int, int]:
+        """For a source line: its instruction's pc and ITSTATE, and the
+        instructions and cycles retired before it."""
+        entry = self.line_map[0]
+        for candidate in self.line_map:
+            if candidate[0] > lineno:
                 break
-            index = i
-        _first, pc, it = self.line_map[index]
-        return index, pc, it
+            entry = candidate
+        _first, pc, it, n, cycles = entry
+        return pc, it, n, cycles
 
 
 def compile_block(em: Emitter, key: int, pages, namespace: Dict, fallthrough: int) -> Block:

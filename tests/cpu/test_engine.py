@@ -123,3 +123,25 @@ def test_halting_wfi_with_nothing_to_wake_it_stops_the_run():
     if m.cpu.mode == 0x1B:
         pytest.skip("needs the system family (WFI)")
     assert result.reason == "halt"
+
+
+def test_block_ended_by_a_state_change_falls_through():
+    """CPSID ends its block without branching: the next instruction runs."""
+    m = machine_with("cpsid i\nmovs r0, #1\nend: b end")
+    m.cpu.set_cpsr(0x153)
+    assert m.run(until=CODE + 8, max_insns=10).reason == "until"
+    assert m.cpu.I == 1 and m.cpu.r[0] == 1
+
+
+def test_conditional_branch_does_not_end_the_block():
+    m = machine_with("cmp r0, #0\nbne skip\nmovs r1, #1\nskip: movs r2, #2")
+    m.run(until=CODE + 16, max_insns=1000)
+    assert (m.cpu.r[1], m.cpu.r[2], m.icount) == (1, 2, 4)
+    block = next(iter(m.cpu.block_info.values()))
+    assert block.n == 4
+    m.cpu.r[0] = 1
+    m.cpu.r[1] = 0
+    m.cpu.pc = CODE
+    icount = m.icount
+    m.run(until=CODE + 16, max_insns=1000)
+    assert (m.cpu.r[1], m.cpu.r[2], m.icount - icount) == (0, 2, 3)

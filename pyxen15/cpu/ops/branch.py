@@ -1,8 +1,8 @@
 """Branches and IT (A8.8.18 B, A8.8.25 BL/BLX, A8.8.27 BX, A8.8.28 BXJ,
 A8.8.29 CBNZ/CBZ, A8.8.54 IT, A8.8.226 TBB/TBH).
 
-Every branch ends its block.  A conditional branch becomes ``if cond:
-return target`` and falls through to the next instruction's address.
+An unconditional branch ends its block.  A conditional one becomes ``if
+cond: return target`` and the block runs on with the next instruction.
 """
 
 from typing import Dict
@@ -105,7 +105,6 @@ def cbz(e, f):
     e.indent(1)
     e.branch_write_pc("0x%x" % ((e.pc_value + (f["imm"] << 1)) & 0xFFFFFFFF))
     e.indent(-1)
-    e.ended = True
 
 
 @op(HANDLERS, "T16_IT")

@@ -29,6 +29,7 @@ LOGIC = {
     "TST": "{x} & {y}", "TEQ": "{x} ^ {y}",
 }
 NO_RESULT = {"CMP", "CMN", "TST", "TEQ"}
+SUBTRACT = {"SUB", "CMP", "RSB"}          # carry-in 1: the plain subtractions
 NO_RN = {"MOV", "MVN"}
 
 A32_OPCODES = ["AND", "EOR", "SUB", "RSB", "ADD", "ADC", "SBC", "RSC",
@@ -69,6 +70,20 @@ def dp_execute(e, name: str, d: int, n: Optional[int], y: str, carry: Optional[s
                 result = "(%s + %s) & 0xffffffff" % (xs, ys)
             else:
                 result = "(%s + %s + %s) & 0xffffffff" % (xs, ys, cin)
+        elif name in SUBTRACT:
+            # x - y is AddWithCarry(x, NOT(y), 1): C is "no borrow" (x >= y
+            # unsigned), V is set when x and y differ in sign and the result's
+            # sign differs from x's.
+            first, second = (ops["x"], ops["y"]) if name != "RSB" else (ops["y"], ops["x"])
+            e.line("a = %s" % first)
+            if _const(second) is None:
+                e.line("b = %s" % second)
+                second = "b"
+            e.line("r = (a - %s) & 0xffffffff" % second)
+            e.line("c.CF = a >= %s" % second)
+            e.line("c.VF = ((a ^ %s) & (a ^ r)) >> 31" % second)
+            e.line("c.NF = c.ZF = r")
+            result = "r"
         else:
             # C is the carry out of bit 31; V is set when both addends have
             # the same sign and the result's sign differs.
