@@ -24,6 +24,7 @@ A32_CASES = [
     ("asr32_fills_sign", "mov r0, r1, asr #32", {1: 0x80000000}, {0: 0xFFFFFFFF}, "----"),
     ("ror", "mov r0, r1, ror #8", {1: 0x12345678}, {0: 0x78123456}, "----"),
     ("rrx_shifts_in_carry", "subs r3, r3, r3\nmovs r0, r1, rrx", {1: 3}, {0: 0x80000001}, "N-C-"),
+    ("rrx_shifts_in_the_old_carry", "subs r3, r3, r3\nands r0, r1, r2, rrx", {1: 0xFFFFFFFF, 2: 2}, {0: 0x80000001}, "N---"),
     ("reg_shift_by_33_is_zero", "movs r0, r1, lsl r2", {1: 1, 2: 33}, {0: 0}, "-Z--"),
     ("reg_shift_by_32_carry_bit0", "movs r0, r1, lsl r2", {1: 1, 2: 32}, {0: 0}, "-ZC-"),
     ("reg_shift_uses_low_byte", "mov r0, r1, lsl r2", {1: 1, 2: 0x104}, {0: 16}, "----"),

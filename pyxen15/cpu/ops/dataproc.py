@@ -107,10 +107,10 @@ def dp_execute(e, name: str, d: int, n: Optional[int], y: str, carry: Optional[s
     else:
         result = LOGIC[name].format(**ops)
         if flags:
-            if carry is not None and carry != "c.CF":
-                # the carry reads the shifter's input: compute it first
-                e.line("c.CF = %s" % carry)
+            # The result first: RRX shifts the old C into it.
             e.line("r = %s" % result)
+            if carry is not None and carry != "c.CF":
+                e.line("c.CF = %s" % carry)
             e.line("c.NF = c.ZF = r")
             result = "r"
     if name in NO_RESULT:
