@@ -29,22 +29,9 @@ class Gap:
         return tmpl.name in self.templates and (self.when is None or self.when(fields))
 
 
-_LOGIC_A32 = ("AND_rrri", "EOR_rrri", "ORR_rrri", "BIC_rrri", "MOV_rri", "MVN_rri",
-              "TST_rri", "TEQ_rri")
-_LOGIC_T32 = ("AND_rrri", "EOR_rrri", "ORR_rrri", "ORN_rrri", "BIC_rrri", "MOV_rri",
-              "MVN_rri", "TST_rri", "TEQ_rri")
-_RRX = ("flag-setting logical op with an RRX operand shifts in the new C, not the "
-        "old one: dp_execute assigns c.CF = carry before evaluating the result, whose "
-        "RRX expression reads c.CF (pyxen15/cpu/ops/dataproc.py)")
-
-GAPS = [
-    Gap("a32", _LOGIC_A32, _RRX,
-        when=lambda f: f["sh"] == 3 and f["imm5"] == 0 and f.get("s", 1) == 1,
-        force={"sh": 3, "imm5": 0, "s": 1, "cond": 14}),
-    Gap("t32", _LOGIC_T32, _RRX,
-        when=lambda f: f["sh"] == 3 and f["imm3"] == 0 and f["imm2"] == 0 and f.get("s", 1) == 1,
-        force={"sh": 3, "imm3": 0, "imm2": 0, "s": 1}),
-]
+# Fixed: flag-setting logical ops with an RRX operand used the new carry as the
+# carry-in (core commit "Logical ops with an RRX operand shift in the old carry").
+GAPS = []
 
 
 def gaps(isa):
