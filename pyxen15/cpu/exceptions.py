@@ -1,19 +1,38 @@
 """Exception entry and return (ARM ARM B1.8, B1.9; HYP mode B1.9.x and B3.12).
 
-pyxen15 models a core without the Security Extensions, always in Non-secure
-state (see README): no Monitor mode, no SCR, so the SCR.{EA,IRQ,FIQ,AW,FW}
-qualifications of the pseudocode fall away.
+pyxen15 models a core with the Virtualization Extensions but without
+modelled Security Extensions: it is always in Non-secure state, there is no
+Monitor mode and no SCR, so the SCR.{EA,IRQ,FIQ,AW,FW,NS} qualifications of
+the pseudocode fall away (SCR.NS reads as 1, SCR.HCE as 1).
 
 Two entry paths, as in the pseudocode:
 
-* ``enter_mode`` for PL1 modes: SPSR_<mode> = CPSR, LR_<mode> = preferred
-  return + offset, masks per mode, T = SCTLR.TE, E = SCTLR.EE, vector from
-  SCTLR.V / VBAR;
-* ``enter_hyp_mode`` for HYP: SPSR_hyp = CPSR, ELR_hyp = preferred return,
-  HSR written, A/I/F masked, T = HSCTLR.TE, E = HSCTLR.EE, vector HVBAR.
+* :meth:`ExceptionsMixin.enter_mode` for PL1 modes: SPSR_<mode> = CPSR,
+  LR_<mode> = preferred return + offset, masks per mode, T = SCTLR.TE,
+  E = SCTLR.EE, vector from SCTLR.V / VBAR (ExcVectorBase());
+* :meth:`ExceptionsMixin.enter_hyp_mode` (EnterHypMode()): SPSR_hyp = CPSR,
+  ELR_hyp = preferred return, HSR written by the caller (WriteHSR()),
+  A/I/F masked, T = HSCTLR.TE, E = HSCTLR.EE, vector HVBAR + offset.
 
-An exception routed to HYP from a Non-secure PL0/PL1 mode uses the Hyp Trap
-vector (0x14); one taken while already in HYP uses the ordinary offset.
+An exception taken *in* HYP mode uses its ordinary vector offset (0x04
+Undefined, 0x08 SVC/HVC, 0x0C/0x10 aborts); one routed to HYP from a
+Non-secure PL0/PL1 mode (a trap, HVC, HCR.TGE, a stage-2 abort) uses the
+Hyp Trap vector 0x14.  IRQ and FIQ always use 0x18 and 0x1C (B1.8.1).
+
+The preferred return addresses and LR offsets (B1.8.3, Table B1-7):
+
+    exception        preferred return       LR_<mode> (ARM and Thumb)
+    Undefined        this instruction        + 4 (ARM) / + 2 (Thumb)
+    SVC              next instruction        + 0
+    Prefetch Abort   this instruction        + 4
+    Data Abort       this instruction        + 8
+    IRQ / FIQ        next to execute         + 4
+    HVC              next instruction        (ELR_hyp only)
+    HYP traps        this instruction        (ELR_hyp only)
+
+The Python hypervisor enters at one place: ``hyp_trap(core, vect_offset,
+target)`` is called after every architectural entry to HYP mode, and what
+it returns is where the core goes on.
 """
 
 from typing import Optional
@@ -23,8 +42,11 @@ from ..mmu_lpae.faults import Fault
 from .state import (MODE_ABT, MODE_FIQ, MODE_HYP, MODE_IRQ, MODE_SVC,
                     MODE_SYS, MODE_UND, MODE_USR, VALID_MODES)
 
+MASK32 = 0xFFFFFFFF
+
 # Vector offsets (B1.8.1)
 VEC_UNDEF, VEC_SVC, VEC_PABT, VEC_DABT, VEC_HYPTRAP, VEC_IRQ, VEC_FIQ = 0x04, 0x08, 0x0C, 0x10, 0x14, 0x18, 0x1C
+VEC_HVC = VEC_SVC            # HVC taken in HYP mode uses the SVC/HVC slot
 
 # HSR.EC values (B3.13.6, Table B3-20)
 EC_UNKNOWN = 0x00
@@ -35,6 +57,7 @@ EC_MCR_MRC_CP14 = 0x05
 EC_LDC_STC_CP14 = 0x06
 EC_HCPTR = 0x07
 EC_MRC_CP10 = 0x08
+EC_BXJ = 0x0A
 EC_MRRC_CP14 = 0x0C
 EC_ILLEGAL = 0x0E
 EC_SVC = 0x11
@@ -45,16 +68,33 @@ EC_PABT_HYP = 0x21
 EC_DABT_LOWER = 0x24
 EC_DABT_HYP = 0x25
 
+# HCR bits (B4.1.65) used here
+HCR_FMO, HCR_IMO, HCR_AMO = 1 << 3, 1 << 4, 1 << 5
+HCR_VF, HCR_VI, HCR_VA = 1 << 6, 1 << 7, 1 << 8
+HCR_TWI, HCR_TWE = 1 << 13, 1 << 14
+HCR_TSC = 1 << 19
+HCR_TGE = 1 << 27
+HDCR_TDE = 1 << 8            # route debug exceptions to HYP (B4.1.66)
+
+# HSR.ISS bits of the abort syndromes (B3.13.6)
+ISS_ISV = 1 << 24
+ISS_EA = 1 << 9
+ISS_S1PTW = 1 << 7
+ISS_WNR = 1 << 6
+
 # Fault status codes, short-descriptor (B3.13.3) and long-descriptor (B3.13.4) formats
 _SHORT_FS = {F.ALIGNMENT: 0b00001, F.EXTERNAL: 0b01000, F.DEBUG: 0b00010}
 _SHORT_FS_LEVEL = {F.TRANSLATION: (0b00101, 0b00111), F.ACCESS_FLAG: (0b00011, 0b00110),
                    F.DOMAIN: (0b01001, 0b01011), F.PERMISSION: (0b01101, 0b01111)}
 _LONG_FS = {F.TRANSLATION: 0b000100, F.ACCESS_FLAG: 0b001000, F.PERMISSION: 0b001100,
             F.EXTERNAL: 0b010000, F.ALIGNMENT: 0b100001, F.DEBUG: 0b100010}
+# A virtual abort (HCR.VA) reports an asynchronous external abort (B3.13.3/4)
+SHORT_FS_ASYNC_EXTERNAL = 0b10110
+LONG_FS_ASYNC_EXTERNAL = 0b010001
 
 
 def short_fsr(fault: Fault) -> int:
-    """DFSR/IFSR in the short-descriptor format: FS[4] at bit 10, FS[3:0], domain."""
+    """DFSR/IFSR in the short-descriptor format: FS[4] at bit 10, FS[3:0], domain, WnR."""
     if fault.kind in _SHORT_FS_LEVEL:
         fs = _SHORT_FS_LEVEL[fault.kind][0 if fault.level <= 1 else 1]
     else:
@@ -73,48 +113,68 @@ def long_fsc(fault: Fault) -> int:
     return code
 
 
+def hsr_value(ec: int, iss: int, il: bool = True) -> int:
+    """WriteHSR() (B3.13.6): EC, IL, ISS.
+
+    IL is the instruction length (1: 32-bit) for syndromes that describe an
+    instruction, and 1 for those that do not: EC 0x00, the prefetch aborts,
+    and data aborts whose ISS is not valid (ISV = 0).
+    """
+    if ec in (EC_UNKNOWN, EC_PABT_LOWER, EC_PABT_HYP) or \
+            (ec in (EC_DABT_LOWER, EC_DABT_HYP) and not iss & ISS_ISV):
+        il = True
+    return (ec << 26) | (int(il) << 25) | (iss & 0x1FFFFFF)
+
+
 class ExceptionsMixin:
-    """Exception entry/return for Core; `self` is the core."""
+    """Exception entry/return, CPSR writes by instructions, WFI/WFE/SEV;
+    `self` is the core."""
 
     # -- the two entry paths -----------------------------------------------------
 
     def enter_mode(self, mode: int, vect_offset: int, return_address: int, lr_offset: int) -> int:
-        """Take an exception to a PL1 mode; returns the vector address."""
+        """Take an exception to a PL1 mode (the tail of TakeUndefInstrException()
+        and friends, B1.9); returns the vector address."""
         spsr = self.get_cpsr()
         self.switch_mode(mode)
         self.spsr = spsr
-        self.r[14] = (return_address + lr_offset) & 0xFFFFFFFF
+        self.r[14] = (return_address + lr_offset) & MASK32
+        # CPSR.I is always set; A as well for aborts and interrupts (with the
+        # Virtualization Extensions, SCR.AW no longer matters); F for FIQ.
+        self.I = 1
+        if mode in (MODE_ABT, MODE_IRQ, MODE_FIQ):
+            self.A = 1
         if mode == MODE_FIQ:
-            self.A = self.I = self.F = 1
-        elif mode in (MODE_ABT, MODE_IRQ):
-            self.A = self.I = 1
-        else:
-            self.I = 1
+            self.F = 1
         sctlr = self.sys.sctlr
-        self.T = (sctlr >> 30) & 1
-        self.set_endianness((sctlr >> 25) & 1)
+        self.T = (sctlr >> 30) & 1                 # SCTLR.TE
+        self.set_endianness((sctlr >> 25) & 1)     # SCTLR.EE
         self.IT = 0
         self.halted = False
         self.attention = True
-        base = 0xFFFF0000 if sctlr & (1 << 13) else self.sys.vbar & ~0x1F
-        return (base + vect_offset) & 0xFFFFFFFF
+        base = 0xFFFF0000 if sctlr & (1 << 13) else self.sys.vbar & ~0x1F     # ExcVectorBase()
+        return (base + vect_offset) & MASK32
 
     def enter_hyp_mode(self, vect_offset: int, return_address: int, hsr: Optional[int]) -> int:
-        """Take an exception to HYP mode; `hsr` is None for IRQ/FIQ (HSR unchanged)."""
+        """EnterHypMode() (B1.9.x): `hsr` is the syndrome to write, or None
+        for IRQ and FIQ (HSR becomes UNKNOWN: left as it is)."""
         spsr = self.get_cpsr()
+        was_hyp = self.mode == MODE_HYP
         self.switch_mode(MODE_HYP)
         self.spsr = spsr
-        self.elr_hyp = return_address & 0xFFFFFFFF
+        self.elr_hyp = return_address & MASK32
         if hsr is not None:
             self.sys.hsr = hsr
         self.A = self.I = self.F = 1
         hsctlr = self.sys.hsctlr
-        self.T = (hsctlr >> 30) & 1
-        self.set_endianness((hsctlr >> 25) & 1)
+        self.T = (hsctlr >> 30) & 1                # HSCTLR.TE
+        self.set_endianness((hsctlr >> 25) & 1)    # HSCTLR.EE
         self.IT = 0
         self.halted = False
         self.attention = True
-        target = (self.sys.hvbar & ~0x1F) + vect_offset
+        if not was_hyp:
+            self.sys.regime_changed()
+        target = ((self.sys.hvbar & ~0x1F) + vect_offset) & MASK32
         if self.hyp_trap is not None:
             # The Python hypervisor: the exception is taken architecturally,
             # then handled in Python instead of fetching from HVBAR.
@@ -138,72 +198,113 @@ class ExceptionsMixin:
         return self.mode == MODE_HYP
 
     def _route_to_hyp_tge(self) -> bool:
-        """HCR.TGE routes PL0's Undef, SVC and aborts to HYP (B1.14.1)."""
-        return self.mode == MODE_USR and bool(self.sys.hcr & (1 << 27))
+        """HCR.TGE routes exceptions from Non-secure PL0 to HYP (B1.14.1)."""
+        return self.mode == MODE_USR and bool(self.sys.hcr & HCR_TGE)
 
     def hsr_value(self, ec: int, iss: int, thumb16: bool = False) -> int:
-        """HSR: EC, IL (0 for a 16-bit Thumb instruction), ISS."""
-        return (ec << 26) | ((0 if thumb16 else 1) << 25) | (iss & 0x1FFFFFF)
+        """HSR for a syndrome raised by the current instruction (see :func:`hsr_value`)."""
+        return hsr_value(ec, iss, not thumb16)
 
     def take_undef(self, pc: int) -> int:
-        """Undefined Instruction exception for the instruction at `pc`."""
+        """TakeUndefInstrException() (B1.9.7) for the instruction at `pc`.
+
+        In HYP mode, or from User mode with HCR.TGE set, the exception goes to
+        HYP with HSR.EC = 0x00 (unknown reason)."""
         if self.in_hyp or self._route_to_hyp_tge():
             vec = VEC_UNDEF if self.in_hyp else VEC_HYPTRAP
-            return self.enter_hyp_mode(vec, pc, self.hsr_value(EC_UNKNOWN, 0))
+            return self.enter_hyp_mode(vec, pc, hsr_value(EC_UNKNOWN, 0))
         return self.enter_mode(MODE_UND, VEC_UNDEF, pc, 2 if self.T else 4)
 
     def take_svc(self, pc: int, imm: int, size: int) -> int:
-        """Supervisor Call; the preferred return is the next instruction."""
-        nxt = (pc + size) & 0xFFFFFFFF
+        """CallSupervisor() / TakeSVCException() (B1.9.8): the preferred return
+        is the next instruction; HSR.ISS gets imm16 (the low 16 bits of
+        imm24 in ARM state) when the exception goes to HYP."""
+        nxt = (pc + size) & MASK32
         if self.on_svc is not None:
             result = self.on_svc(self, imm, pc)
             if result is not None:
                 return result
         if self.in_hyp or self._route_to_hyp_tge():
             vec = VEC_SVC if self.in_hyp else VEC_HYPTRAP
-            return self.enter_hyp_mode(vec, nxt, self.hsr_value(EC_SVC, imm & 0xFFFF, size == 2))
+            return self.enter_hyp_mode(vec, nxt, hsr_value(EC_SVC, imm & 0xFFFF, size == 4))
         return self.enter_mode(MODE_SVC, VEC_SVC, nxt, 0)
 
     def take_hvc(self, pc: int, imm: int) -> int:
-        """Hypervisor Call (B9.3.4): to HYP, HSR.EC = 0x12, ISS = imm16."""
-        nxt = (pc + 4) & 0xFFFFFFFF
-        vec = VEC_SVC if self.in_hyp else VEC_HYPTRAP
-        return self.enter_hyp_mode(vec, nxt, self.hsr_value(EC_HVC, imm & 0xFFFF))
+        """CallHypervisor() / TakeHVCException() (B1.9.x): HSR.EC = 0x12,
+        ISS = imm16, ELR_hyp = the next instruction (HVC is always 32 bits).
+        The caller has checked that HVC is not UNDEFINED (User mode)."""
+        nxt = (pc + 4) & MASK32
+        vec = VEC_HVC if self.in_hyp else VEC_HYPTRAP
+        return self.enter_hyp_mode(vec, nxt, hsr_value(EC_HVC, imm & 0xFFFF))
+
+    def take_smc(self, pc: int) -> int:
+        """SMC (B9.3.14).  With no Security Extensions modelled SMC is
+        UNDEFINED, except that HCR.TSC traps it from Non-secure PL1 to HYP
+        (HSR.EC = 0x13; the preferred return is the SMC itself).  SMC is
+        UNDEFINED in User mode whatever HCR.TSC says."""
+        if self.mode not in (MODE_USR, MODE_HYP) and self.sys.hcr & HCR_TSC:
+            return self.take_hyp_trap(pc, EC_SMC, 0)
+        return self.take_undef(pc)
+
+    def take_bkpt(self, pc: int) -> int:
+        """BKPT (A8.8.24): a software breakpoint debug event.  As on a
+        Cortex-A15 with halting debug disabled it is taken as a Prefetch
+        Abort with the debug-event status (IFSR.FS = 0b00010; IFAR UNKNOWN,
+        set to the PC here); HDCR.TDE routes it to HYP (C3.4.x)."""
+        return self.take_prefetch_abort(pc, Fault(F.DEBUG, pc, fetch=True))
 
     def take_hyp_trap(self, pc: int, ec: int, iss: int, thumb16: bool = False) -> int:
-        """A trapped instruction (WFI under HCR.TWI, MCR under HSTR, ...): the
-        preferred return is the trapped instruction itself."""
-        return self.enter_hyp_mode(VEC_HYPTRAP, pc, self.hsr_value(ec, iss, thumb16))
+        """TakeHypTrapException() (B1.9.x): a trapped instruction (WFI under
+        HCR.TWI, MCR under HSTR, SMC under HCR.TSC, ...) from Non-secure
+        PL0/PL1.  The preferred return is the trapped instruction itself."""
+        return self.enter_hyp_mode(VEC_HYPTRAP, pc, hsr_value(ec, iss, not thumb16))
+
+    def _abort_to_hyp(self, fault: Fault) -> bool:
+        """The route_to_hyp / take_to_hyp tests of TakePrefetchAbortException()
+        and TakeDataAbortException() (B1.9.9, B1.9.10), for synchronous aborts."""
+        if self.in_hyp or fault.stage == 2:
+            return True
+        if fault.kind == F.DEBUG:
+            return bool(self.sys.hdcr & HDCR_TDE)
+        return self._route_to_hyp_tge() and fault.kind in (F.ALIGNMENT, F.EXTERNAL)
 
     def take_prefetch_abort(self, pc: int, fault: Fault) -> int:
-        if self.in_hyp or fault.stage == 2 or self._route_to_hyp_tge():
-            self.sys.hifar = fault.va
+        """TakePrefetchAbortException() (B1.9.9); LR_abt = pc + 4."""
+        if self._abort_to_hyp(fault):
+            self.sys.hifar = fault.va & MASK32
             if fault.stage == 2 and fault.ipa is not None:
                 self.sys.hpfar = (fault.ipa >> 8) & ~0xF
             ec = EC_PABT_HYP if self.in_hyp else EC_PABT_LOWER
-            iss = long_fsc(fault) | ((1 << 7) if fault.s1ptw else 0)
+            iss = long_fsc(fault) | (ISS_S1PTW if fault.s1ptw else 0) | \
+                (ISS_EA if fault.kind == F.EXTERNAL else 0)
             return self.enter_hyp_mode(VEC_PABT if self.in_hyp else VEC_HYPTRAP, pc,
-                                       self.hsr_value(ec, iss))
-        self.sys.ifar = fault.va
+                                       hsr_value(ec, iss))
+        self.sys.ifar = fault.va & MASK32
         self.sys.ifsr = self._fsr(fault)
         return self.enter_mode(MODE_ABT, VEC_PABT, pc, 4)
 
-    def take_data_abort(self, pc: int, fault: Fault, iss_extra: int = 0) -> int:
-        if self.in_hyp or fault.stage == 2 or self._route_to_hyp_tge():
-            self.sys.hdfar = fault.va
+    def take_data_abort(self, pc: int, fault: Fault, iss_extra: int = 0, thumb16: bool = False) -> int:
+        """TakeDataAbortException() (B1.9.10); LR_abt = pc + 8.
+
+        `iss_extra` is the instruction syndrome for HSR (ISV, SAS, SSE, SRT)
+        when the faulting instruction provides one; with ISV set, HSR.IL is
+        the instruction's length (`thumb16`)."""
+        if self._abort_to_hyp(fault):
+            self.sys.hdfar = fault.va & MASK32
             if fault.stage == 2 and fault.ipa is not None:
                 self.sys.hpfar = (fault.ipa >> 8) & ~0xF
             ec = EC_DABT_HYP if self.in_hyp else EC_DABT_LOWER
-            iss = iss_extra | long_fsc(fault) | ((1 << 6) if fault.write else 0) | \
-                ((1 << 7) if fault.s1ptw else 0)
+            iss = iss_extra | long_fsc(fault) | (ISS_WNR if fault.write else 0) | \
+                (ISS_S1PTW if fault.s1ptw else 0) | (ISS_EA if fault.kind == F.EXTERNAL else 0)
             return self.enter_hyp_mode(VEC_DABT if self.in_hyp else VEC_HYPTRAP, pc,
-                                       self.hsr_value(ec, iss))
-        self.sys.dfar = fault.va
+                                       hsr_value(ec, iss, not thumb16))
+        self.sys.dfar = fault.va & MASK32
         self.sys.dfsr = self._fsr(fault)
         return self.enter_mode(MODE_ABT, VEC_DABT, pc, 8)
 
     def _fsr(self, fault: Fault) -> int:
-        if self.sys.ttbcr & (1 << 31):            # TTBCR.EAE: long-descriptor format
+        """DFSR/IFSR in the format TTBCR.EAE selects (B4.1.52, B4.1.96)."""
+        if self.sys.ttbcr & (1 << 31):            # long-descriptor format: LPAE bit 9
             value = long_fsc(fault) | (1 << 9)
             if fault.write and not fault.fetch:
                 value |= 1 << 11
@@ -213,11 +314,14 @@ class ExceptionsMixin:
     # -- interrupts ----------------------------------------------------------------
 
     def check_interrupts(self, pc: int) -> int:
-        """Take a pending, unmasked IRQ or FIQ before the instruction at `pc`.
+        """Take a pending, unmasked FIQ, IRQ or virtual abort before the
+        instruction at `pc` (B1.8.4-B1.8.6, B1.14.3).
 
-        With HCR.IMO/FMO set, physical interrupts go to HYP and CPSR.I/F do
-        not mask them below HYP; HCR.VI/VF then signal virtual ones to PL1
-        (B1.8.4, B1.14.3).  WFI wakes on any pending interrupt, masked or not.
+        Physical interrupts go to HYP when HCR.FMO/IMO is set (and then
+        CPSR.F/I do not mask them below HYP) or when they arrive in HYP
+        mode; otherwise to FIQ/IRQ mode.  HCR.VF/VI/VA signal virtual
+        interrupts to Non-secure PL1/PL0 under FMO/IMO/AMO, masked by CPSR.
+        WFI wakes on any pending interrupt, masked or not (B1.8.13).
         """
         hcr = self.sys.hcr
         fiq, irq = self.fiq_line, self.irq_line
@@ -225,21 +329,25 @@ class ExceptionsMixin:
             self.halted = False
         in_hyp = self.mode == MODE_HYP
         if fiq:
-            if hcr & (1 << 3) and not in_hyp:
+            if hcr & HCR_FMO and not in_hyp:
                 return self.enter_hyp_mode(VEC_FIQ, pc, None)
             if not self.F:
                 return self._take_pl1_or_hyp_irq(MODE_FIQ, VEC_FIQ, pc)
         if irq:
-            if hcr & (1 << 4) and not in_hyp:
+            if hcr & HCR_IMO and not in_hyp:
                 return self.enter_hyp_mode(VEC_IRQ, pc, None)
             if not self.I:
                 return self._take_pl1_or_hyp_irq(MODE_IRQ, VEC_IRQ, pc)
-        if not in_hyp:
-            if hcr & (1 << 6) and hcr & (1 << 3):        # VF, under FMO
+        if not in_hyp and hcr & (HCR_VF | HCR_VI | HCR_VA):
+            if hcr & HCR_VA and hcr & HCR_AMO:
+                self.halted = False
+                if not self.A:
+                    return self.take_virtual_abort(pc)
+            if hcr & HCR_VF and hcr & HCR_FMO:
                 self.halted = False
                 if not self.F:
                     return self.enter_mode(MODE_FIQ, VEC_FIQ, pc, 4)
-            if hcr & (1 << 7) and hcr & (1 << 4):        # VI, under IMO
+            if hcr & HCR_VI and hcr & HCR_IMO:
                 self.halted = False
                 if not self.I:
                     return self.enter_mode(MODE_IRQ, VEC_IRQ, pc, 4)
@@ -250,10 +358,134 @@ class ExceptionsMixin:
             return self.enter_hyp_mode(vec, pc, None)
         return self.enter_mode(mode, vec, pc, 4)
 
+    def take_virtual_abort(self, pc: int) -> int:
+        """TakeVirtualAbortException() (B1.9.x): an asynchronous abort to
+        Abort mode, LR = boundary + 8, DFSR = asynchronous external abort
+        (DFAR UNKNOWN, left alone).  Taking it clears HCR.VA, as a virtual
+        abort is a one-shot event."""
+        self.sys.hcr &= ~HCR_VA
+        if self.sys.ttbcr & (1 << 31):
+            self.sys.dfsr = LONG_FS_ASYNC_EXTERNAL | (1 << 9)
+        else:
+            fs = SHORT_FS_ASYNC_EXTERNAL
+            self.sys.dfsr = ((fs >> 4) << 10) | (fs & 0xF)
+        return self.enter_mode(MODE_ABT, VEC_DABT, pc, 8)
+
+    # -- WFI, WFE, SEV (B1.8.13, A8.8.424-A8.8.426) ----------------------------------
+
+    def wfi(self, pc: int, iss: int, thumb16: bool = False) -> Optional[int]:
+        """WaitForInterrupt(): halt until an interrupt is pending (masked or
+        not), or trap to HYP under HCR.TWI from PL0/PL1 (HSR.EC = 0x01,
+        ISS.TI = 0).  Returns the trap's vector, or None: the block ends and
+        the engine skips virtual time to the next event."""
+        if self.mode != MODE_HYP and self.sys.hcr & HCR_TWI:
+            return self.take_hyp_trap(pc, EC_WFI_WFE, iss & ~1, thumb16)
+        self.halted = True
+        self.attention = True
+        return None
+
+    def wfe(self, pc: int, iss: int, thumb16: bool = False) -> Optional[int]:
+        """WaitForEvent(): a set event register is cleared and WFE completes;
+        otherwise WFE would suspend, and then HCR.TWE traps it from PL0/PL1
+        (ISS.TI = 1), or the core halts like WFI.  A halted WFE wakes on any
+        pending interrupt, a spurious wake-up the architecture allows."""
+        if self.event_register:
+            self.event_register = False
+            return None
+        if self.mode != MODE_HYP and self.sys.hcr & HCR_TWE:
+            return self.take_hyp_trap(pc, EC_WFI_WFE, iss | 1, thumb16)
+        self.halted = True
+        self.attention = True
+        return None
+
+    def sev(self) -> None:
+        """SendEvent(): with a single core, sets this core's event register."""
+        self.event_register = True
+
+    # -- CPSR and SPSR writes by instructions (B1.3.3) ----------------------------------
+
+    def cpsr_write_by_instr(self, value: int, bytemask: int, is_excpt_return: bool) -> None:
+        """CPSRWriteByInstr() (B1.3.3): MSR, CPS and the exception returns.
+
+        bytemask<3>: N, Z, C, V, Q (and IT<1:0>, J on an exception return);
+        <2>: GE; <1>: E (writable in User mode), A (privileged), IT<7:2>
+        (exception return); <0>: I, F (privileged), T (exception return),
+        M (privileged).  An illegal mode change -- a reserved or Monitor
+        mode, into HYP from below, out of HYP other than by an exception
+        return -- is UNPREDICTABLE; the mode is left unchanged.  Unmasking
+        A, I or F raises `attention` so pending interrupts are taken.
+        """
+        privileged = self.mode != MODE_USR
+        if bytemask & 8:
+            self.set_flags(value)
+            if is_excpt_return:
+                self.IT = (self.IT & 0xFC) | ((value >> 25) & 3)
+        if bytemask & 4:
+            self.GE = (value >> 16) & 0xF
+        unmasked = False
+        if bytemask & 2:
+            if is_excpt_return:
+                self.IT = (self.IT & 3) | (((value >> 10) & 0x3F) << 2)
+            if (value >> 9) & 1 != self.E:
+                self.set_endianness((value >> 9) & 1)
+            if privileged:
+                a = (value >> 8) & 1
+                unmasked |= self.A and not a
+                self.A = a
+        if bytemask & 1:
+            if privileged:
+                i = (value >> 7) & 1
+                unmasked |= self.I and not i
+                self.I = i
+                f = (value >> 6) & 1
+                nmfi = self.sys.sctlr & (1 << 27)        # SCTLR.NMFI: F cannot be set by software
+                if not (nmfi and f):
+                    unmasked |= self.F and not f
+                    self.F = f
+            if is_excpt_return:
+                self.T = (value >> 5) & 1
+            if privileged:
+                new = value & 0x1F
+                if self._mode_change_allowed(new, is_excpt_return):
+                    old = self.mode
+                    self.switch_mode(new)
+                    if (old == MODE_HYP) != (new == MODE_HYP):
+                        self.sys.regime_changed()
+        if unmasked:
+            self.attention = True
+
+    def _mode_change_allowed(self, new: int, is_excpt_return: bool) -> bool:
+        if new == self.mode:
+            return True
+        if new not in VALID_MODES:             # reserved, or Monitor (no Security Extensions)
+            return False
+        if new == MODE_HYP:                    # HYP is entered only by an exception
+            return False
+        if self.mode == MODE_HYP and not is_excpt_return:
+            return False
+        return True
+
+    def spsr_write_by_instr(self, value: int, bytemask: int) -> None:
+        """SPSRWriteByInstr() (B1.3.3): MSR SPSR_<fields>.  The caller has
+        made User and System mode (no SPSR: UNPREDICTABLE) UNDEFINED.  A
+        reserved mode value is UNPREDICTABLE: M is then left unchanged."""
+        spsr = self.spsr
+        for byte in range(4):
+            if bytemask & (1 << byte):
+                field = 0xFF << (8 * byte)
+                if byte == 2:
+                    field = 0x000F0000              # bits 23:20 are reserved
+                elif byte == 0 and (value & 0x1F) not in VALID_MODES:
+                    field = 0xE0
+                spsr = (spsr & ~field) | (value & field)
+        self.spsr = spsr
+
     # -- returns ---------------------------------------------------------------------
 
     def exception_return(self, address: int, spsr: int) -> int:
-        """Restore CPSR from `spsr` and branch (RFE, LDM ^, SUBS PC, LR, ERET)."""
+        """Restore CPSR from `spsr` and branch (RFE, LDM ^, SUBS PC, LR, ERET):
+        CPSRWriteByInstr(spsr, '1111', TRUE) then BranchWritePC() in the
+        restored instruction set."""
         self.write_cpsr_exception_return(spsr)
         self.attention = True
         if self.T:
@@ -261,24 +493,27 @@ class ExceptionsMixin:
         return address & 0xFFFFFFFC
 
     def write_cpsr_exception_return(self, spsr: int) -> None:
-        """CPSRWriteByInstr for an exception return: every field, but an illegal
-        mode change (to a reserved mode, or to HYP from below) keeps the mode."""
-        new_mode = spsr & 0x1F
-        if new_mode not in VALID_MODES or (new_mode == MODE_HYP and self.mode != MODE_HYP):
-            spsr = (spsr & ~0x1F) | self.mode
-        self.set_cpsr(spsr)
-        self.sync_endianness()
+        """CPSRWriteByInstr(spsr, '1111', TRUE)."""
+        self.cpsr_write_by_instr(spsr, 0xF, True)
 
-    def alu_exception_return(self, address: int) -> int:
-        """SUBS PC, LR and friends (B9.3.20): CPSR = SPSR, then branch.
-        UNPREDICTABLE in User and System mode, which have no SPSR: there it
-        is a plain branch."""
+    def alu_exception_return(self, address: int, pc: Optional[int] = None) -> int:
+        """SUBS PC, LR and related instructions (B9.3.20): CPSR = SPSR, then branch.
+
+        UNDEFINED in HYP mode (when the caller passes the instruction's `pc`;
+        without it the return is performed).  UNPREDICTABLE in User and
+        System mode, which have no SPSR: there it is a plain branch."""
+        if pc is not None and self.mode == MODE_HYP:
+            return self.take_undef(pc)
         if self.mode in (MODE_USR, MODE_SYS):
             return address & (0xFFFFFFFE if self.T else 0xFFFFFFFC)
         return self.exception_return(address, self.spsr)
 
-    def eret(self) -> int:
-        """ERET (B9.3.3): in HYP, return to ELR_hyp; elsewhere as SUBS PC, LR, #0."""
+    def eret(self, pc: Optional[int] = None) -> int:
+        """ERET (B9.3.3): in HYP, return to ELR_hyp with SPSR_hyp; in other
+        PL1 modes it is SUBS PC, LR, #0.  In User and System mode it is
+        UNPREDICTABLE: UNDEFINED here when the caller passes `pc`."""
         if self.mode == MODE_HYP:
             return self.exception_return(self.elr_hyp, self.spsr)
+        if pc is not None and self.mode in (MODE_USR, MODE_SYS):
+            return self.take_undef(pc)
         return self.exception_return(self.r[14], self.spsr)

@@ -1,18 +1,920 @@
-"""System control registers (CP15), as far as the core needs them so far.
+"""System control registers: CP15 and the few CP14 ones, as one declarative table.
 
-The full CP15 table, with access rules and HYP traps, replaces this.
+Each register is one row (:func:`reg` for MCR/MRC, :func:`reg64` for
+MCRR/MRRC): its encoding, who may access it, which hypervisor trap applies,
+its reset value and how reads and writes behave.  Sources: ARM ARM
+(DDI 0406C) B3.17 (the CP15 register summary), B4.1 (the register
+descriptions), B8 (generic timer), C12 (PMU), C11 (debug registers); the
+Cortex-A15 TRM (DDI 0438) for the implementation's ID values.
+
+Access rights (``access``) are written ``"PL0_R PL1_RW"``: each token grants
+the right at that privilege level and every higher one, because Non-secure
+PL2 (HYP mode) may access every Non-secure PL1 register (B4.1).  A missing
+right is UNDEFINED.  Where PL0 access depends on a control bit (PMUSERENR.EN,
+CNTKCTL, TEECR.XED) the row's ``pl0`` callable decides.
+
+Traps (``trap``) name the controls that send a Non-secure PL0/PL1 access to
+HYP mode (B1.14): HCR.TVM/TID0-3/TIDCP/TAC/TSW/TPC/TPU/TTLB, HDCR.TPM/
+TPMCR/TDA/TDRA, HSTR.TTEE/TJDBX and CNTHCTL.PL1PCTEN/PL1PCEN; a ``:rw``
+suffix overrides the direction a control traps.  HSTR.T<n> applies to
+every CP15 row by its primary register (CRn, or CRm for 64-bit accesses),
+allocated or not, and HCR.TIDCP to the IMPLEMENTATION DEFINED space.
+
+The checks run in the ARM ARM's priority order (the per-register
+pseudocode of the ARMv8 ARM states it for AArch32): an access PL0 may not
+make is UNDEFINED first; then, from PL0/PL1, HSTR, HCR.TIDCP and the fine
+traps go to HYP; then a missing PL1/PL2 right is UNDEFINED.  An unknown
+encoding behaves as a register no one may access, so it is trapped by HSTR
+and otherwise UNDEFINED -- never a Python exception.
+
+Values live in plain attributes of :class:`SysRegs` named after the
+register in lower case (``c.sys.sctlr``, ``c.sys.hcr``, ``c.sys.ttbr0`` as
+the 64-bit register the 32-bit TTBR0 is the low half of), so the core and
+the MMU read them without a call.  Other modules (timer, MMU, hypervisor)
+attach behaviour to a register with :meth:`SysRegs.on_write`.
+
+Cache maintenance is a no-op, with one exception: ICIALLU and ICIALLUIS
+drop every translated block.  The engine already drops the blocks of any
+page the core stores to, so the architecture's "clean D, invalidate I"
+sequences need nothing; but code written by something other than the core
+(DMA, a device model, a debugger writing through the bus) is only seen
+after a full I-cache invalidate, and that operation is rare enough for a
+full flush to cost nothing.  ICIMVAU, which Linux issues per line of every
+executable page, stays a no-op.  TLB maintenance flushes the whole soft TLB
+(it is a cache of the current translation regime, refilled on demand).
 """
 
+import logging
+from typing import Callable, Dict, List, Optional, Tuple
+
+from ..mmu_lpae.faults import GuestFault
+from .exceptions import long_fsc, short_fsr
+from .state import MODE_HYP, MODE_USR
+
+log = logging.getLogger(__name__)
+
+MASK32 = 0xFFFFFFFF
+MASK64 = (1 << 64) - 1
+
+# -- access rights ---------------------------------------------------------------------
+
+PL0_R, PL0_W, PL1_R, PL1_W, PL2_R, PL2_W = 1, 2, 4, 8, 16, 32
+_LEVEL_BITS = {"PL0": (PL0_R | PL1_R | PL2_R, PL0_W | PL1_W | PL2_W),
+               "PL1": (PL1_R | PL2_R, PL1_W | PL2_W),
+               "PL2": (PL2_R, PL2_W)}
+
+
+def parse_access(text: str) -> int:
+    """"PL0_R PL1_RW" -> rights bits; a right at one level holds at the higher ones."""
+    bits = 0
+    for token in text.split():
+        level, _, rw = token.partition("_")
+        read, write = _LEVEL_BITS[level]
+        if "R" in rw:
+            bits |= read
+        if "W" in rw:
+            bits |= write
+    return bits
+
+
+# -- trap controls (B1.14) ---------------------------------------------------------------
+# name: (SysRegs attribute, bit, the bit value that traps, directions)
+TRAPS = {
+    "TID0": ("hcr", 15, 1, "r"), "TID1": ("hcr", 16, 1, "r"),
+    "TID2": ("hcr", 17, 1, "r"), "TID3": ("hcr", 18, 1, "r"),
+    "TIDCP": ("hcr", 20, 1, "rw"), "TAC": ("hcr", 21, 1, "rw"),
+    "TSW": ("hcr", 22, 1, "w"), "TPC": ("hcr", 23, 1, "w"), "TPU": ("hcr", 24, 1, "w"),
+    "TTLB": ("hcr", 25, 1, "w"), "TVM": ("hcr", 26, 1, "w"),
+    "TPMCR": ("hdcr", 5, 1, "rw"), "TPM": ("hdcr", 6, 1, "rw"),
+    "TDA": ("hdcr", 9, 1, "rw"), "TDOSA": ("hdcr", 10, 1, "rw"), "TDRA": ("hdcr", 11, 1, "rw"),
+    "TTEE": ("hstr", 16, 1, "rw"), "TJDBX": ("hstr", 17, 1, "rw"),
+    "PL1PCTEN": ("cnthctl", 0, 0, "rw"), "PL1PCEN": ("cnthctl", 1, 0, "rw"),
+}
+# HCPTR (B4.1.64): TCP10/TCP11 trap the VFP/Advanced SIMD coprocessors (the
+# VFP family checks them); TTA traps CP14 trace registers, of which the
+# A15 model has none.
+
+
+def _compile_traps(text: str) -> Tuple[Tuple[str, int, int, bool, bool], ...]:
+    out = []
+    for token in text.split():
+        name, _, direction = token.partition(":")
+        attr, bit, when, default = TRAPS[name]
+        direction = direction or default
+        out.append((attr, 1 << bit, (1 << bit) if when else 0, "r" in direction, "w" in direction))
+    return tuple(out)
+
+
+def _implementation_defined(crn: int, opc1: int, crm: int) -> bool:
+    """The CP15 space HCR.TIDCP traps (B4.1.65): lockdown, DMA and TCM
+    registers, CRn = 9 (CRm c0-c2, c5-c8), 10 (c0, c1, c4, c8), 11 (c0-c8, c15)."""
+    if crn == 9:
+        return crm in (0, 1, 2, 5, 6, 7, 8)
+    if crn == 10:
+        return crm in (0, 1, 4, 8)
+    if crn == 11:
+        return crm <= 8 or crm == 15
+    return False
+
+
+# -- the register descriptor --------------------------------------------------------------
+
+class SysReg:
+    """One register or operation of the table (see the module docstring)."""
+    __slots__ = ("name", "cp", "opc1", "crn", "crm", "opc2", "is64", "access", "pl0", "enabled",
+                 "traps", "hstr_bit", "impdef", "ec", "attr", "reset", "read", "write", "index")
+
+    def __init__(self, name: str, cp: int, opc1: int, crn: int, crm: int, opc2: int, is64: bool,
+                 access: str, trap: str, pl0: Optional[Callable], enabled: Optional[Callable],
+                 attr: Optional[str], reset: int, read: Callable, write: Optional[Callable]):
+        self.name = name
+        self.cp, self.opc1, self.crn, self.crm, self.opc2, self.is64 = cp, opc1, crn, crm, opc2, is64
+        self.access = parse_access(access)
+        self.pl0 = pl0
+        self.enabled = enabled
+        self.traps = _compile_traps(trap)
+        # HSTR.T<n> (B4.1.74): CP15 only, by CRn (CRm for 64-bit); T4 and T14 do not exist.
+        n = crm if is64 else crn
+        self.hstr_bit = (1 << n) if cp == 15 and n not in (4, 14) else 0
+        self.impdef = cp == 15 and not is64 and _implementation_defined(crn, opc1, crm)
+        if cp == 15:
+            self.ec = 0x04 if is64 else 0x03
+        else:
+            self.ec = 0x0C if is64 else 0x05
+        self.attr = attr
+        self.reset = reset
+        self.read = read
+        self.write = write
+        self.index = -1
+
+    def __repr__(self) -> str:
+        if self.is64:
+            return "<%s p%d, %d, c%d>" % (self.name, self.cp, self.opc1, self.crm)
+        return "<%s p%d, %d, c%d, c%d, %d>" % (self.name, self.cp, self.opc1, self.crn, self.crm, self.opc2)
+
+
+def _stored(attr: str, wmask: int, half: bool, after: Optional[Callable]):
+    """Read and write functions for a register kept in attribute `attr`.
+    `half`: the 32-bit view of a 64-bit register (its low word)."""
+    if half:
+        def read(s):
+            return getattr(s, attr) & MASK32
+
+        def write(s, v):
+            old = getattr(s, attr)
+            setattr(s, attr, (old & ~(wmask & MASK32)) | (v & wmask & MASK32))
+            if after is not None:
+                after(s, old)
+    else:
+        def read(s):
+            return getattr(s, attr)
+
+        def write(s, v):
+            old = getattr(s, attr)
+            setattr(s, attr, (old & ~wmask) | (v & wmask))
+            if after is not None:
+                after(s, old)
+    return read, write
+
+
+def _make(name, cp, opc1, crn, crm, opc2, is64, access, reset=0, trap="", pl0=None, enabled=None,
+          attr=None, wmask=None, half=False, after=None, read=None, write=None, op=None):
+    """Build one row.  Behaviour, by keyword:
+
+    * ``attr``: kept in that attribute (default: the name in lower case),
+      ``wmask`` the writable bits, ``after(sys, old)`` runs after a write;
+    * ``read``/``write``: functions of (sys) / (sys, value) instead;
+    * ``op``: a write-only operation, ``op(sys, value)`` (cache, TLB, ...);
+    * a register with no write right is read-only: its value is ``reset``;
+    * ``pl0(sys)``: whether PL0 may make the access its rights allow;
+      ``enabled(sys)``: whether anyone may (else UNDEFINED).
+    """
+    if op is not None:
+        attr = None
+        write = op
+        read = read or (lambda s: 0)
+    else:
+        if attr is None and read is None:
+            attr = name.lower()
+        if attr is not None:
+            full = MASK64 if is64 else MASK32
+            r, w = _stored(attr, full if wmask is None else wmask, half, after)
+            read = read or r
+            write = write or w
+    return SysReg(name, cp, opc1, crn, crm, opc2, is64, access, trap, pl0, enabled, attr, reset,
+                  read, write)
+
+
+def reg(name, cp, opc1, crn, crm, opc2, access, **kw) -> SysReg:
+    """A register accessed with MCR/MRC p<cp>, <opc1>, <Rt>, c<crn>, c<crm>, <opc2>."""
+    return _make(name, cp, opc1, crn, crm, opc2, False, access, **kw)
+
+
+def reg64(name, cp, opc1, crm, access, **kw) -> SysReg:
+    """A register accessed with MCRR/MRRC p<cp>, <opc1>, <Rt>, <Rt2>, c<crm>."""
+    return _make(name, cp, opc1, 0, crm, 0, True, access, **kw)
+
+
+# -- behaviours used by the table ------------------------------------------------------------
+
+def _translation_changed(s, old=None) -> None:
+    """A write that may change the current translation (TTBRs, TTBCR, DACR,
+    memory attributes, ASID, HCR.VM, ...): the soft TLB is refilled."""
+    s.core.tlb.flush()
+
+
+def _sctlr_written(s, old) -> None:
+    s.regime_changed()
+    if s.sctlr != old:
+        _translation_changed(s)
+
+
+def _hsctlr_written(s, old) -> None:
+    s.regime_changed()
+    if s.hsctlr != old:
+        _translation_changed(s)
+
+
+def _hcr_written(s, old) -> None:
+    """HCR: the virtual interrupt lines and routing may have changed, so look
+    for interrupts; VM, PTW, DC and TGE change the PL1&0 translation regime."""
+    s.core.attention = True
+    if (s.hcr ^ old) & ((1 << 0) | (1 << 2) | (1 << 12) | (1 << 27)):
+        _translation_changed(s)
+
+
+def _nop(s, v) -> None:
+    """Cache and branch predictor maintenance, barriers: nothing to do (see module docstring)."""
+
+
+def _flush_blocks(s, v) -> None:
+    s.core.flush_blocks()
+
+
+def _tlb_flush(s, v) -> None:
+    s.core.tlb.flush()
+
+
+def _sext32(v: int) -> int:
+    return (v & MASK32) - ((v & 0x80000000) << 1)
+
+
+def _read_midr(s) -> int:
+    """MIDR: Non-secure PL1 reads return VPIDR (B4.1.105, B4.1.158)."""
+    return s.midr if s.core.mode == MODE_HYP else s.vpidr
+
+
+def _read_mpidr(s) -> int:
+    """MPIDR: Non-secure PL1 reads return VMPIDR (B4.1.106, B4.1.159)."""
+    return s.mpidr if s.core.mode == MODE_HYP else s.vmpidr
+
+
+def _read_ccsidr(s) -> int:
+    """CCSIDR: the cache CSSELR selects (Level, InD); unimplemented ones read 0."""
+    return CCSIDR.get(s.csselr & 0xF, 0)
+
+
+def _read_isr(s) -> int:
+    """ISR (B4.1.86): pending A, I, F; under HCR.AMO/IMO/FMO at Non-secure
+    PL1 the virtual ones (HCR.VA/VI/VF) instead."""
+    c = s.core
+    hcr = s.hcr
+    below_hyp = c.mode != MODE_HYP
+    f = (hcr >> 6) & 1 if below_hyp and hcr & (1 << 3) else int(bool(c.fiq_line))
+    i = (hcr >> 7) & 1 if below_hyp and hcr & (1 << 4) else int(bool(c.irq_line))
+    a = (hcr >> 8) & 1 if below_hyp and hcr & (1 << 5) else 0
+    return (a << 8) | (i << 7) | (f << 6)
+
+
+def _read_l2ctlr(s) -> int:
+    """L2CTLR (A15 TRM 4.3.66): number of cores - 1 in bits 25:24; bit 23:
+    the GIC CPU interface is present."""
+    return ((s.num_cpus - 1) << 24) | (1 << 23)
+
+
+# -- generic timer (B8) --------------------------------------------------------------------
+
+def _pl0_cntkctl(bit_mask: int):
+    return lambda s: bool(s.cntkctl & bit_mask)
+
+
+def _timer(kind: str):
+    """TVAL and CTL views of one timer (B8.1.4): TVAL is CVAL - count as a
+    signed 32-bit value, written as CVAL = count + SignExtend(TVAL); CTL.ISTATUS
+    is computed (count >= CVAL while ENABLE)."""
+    cval = "cnt%s_cval" % kind
+    ctl = "cnt%s_ctl" % kind
+    virtual = kind == "v"
+
+    def count(s):
+        return s.virtual_count() if virtual else s.physical_count()
+
+    def read_tval(s):
+        return (getattr(s, cval) - count(s)) & MASK32
+
+    def write_tval(s, v):
+        setattr(s, cval, (count(s) + _sext32(v)) & MASK64)
+
+    def read_ctl(s):
+        value = getattr(s, ctl) & 3
+        if value & 1 and count(s) >= getattr(s, cval):
+            value |= 4
+        return value
+
+    return read_tval, write_tval, read_ctl
+
+
+_CNTP = _timer("p")
+_CNTV = _timer("v")
+_CNTHP = _timer("hp")
+
+
+# -- PMU (C12) --------------------------------------------------------------------------------
+# The cycle counter counts core cycles (every 64th with PMCR.D) while PMCR.E
+# and PMCNTENSET.C are set; event counters count SW_INCR (0x00) and
+# CPU_CYCLES (0x11).  Live values are kept as base + elapsed since `origin`,
+# rebased whenever something that affects counting is written.
+
+PMU_COUNTERS = 6
+PMU_EVENT_SW_INCR, PMU_EVENT_CPU_CYCLES = 0x00, 0x11
+
+
+def _pl0_pmu(s) -> bool:
+    return bool(s.pmuserenr & 1)
+
+
+def _pmu_counting(s, i: int) -> bool:
+    """Is counter i (31: the cycle counter) counting cycles now?"""
+    if not s.pmcr & 1 or not s.pmcnten >> i & 1:
+        return False
+    return i == 31 or s.pmevtyper[i] & 0xFF == PMU_EVENT_CPU_CYCLES
+
+
+def _pmu_value(s, i: int) -> int:
+    elapsed = s.core.cycles - s.pmu_origin
+    if i == 31:
+        base = s.pmccntr_base
+        if _pmu_counting(s, 31):
+            base += elapsed // 64 if s.pmcr & 8 else elapsed
+        return base & MASK32
+    base = s.pmevcntr[i]
+    if _pmu_counting(s, i):
+        base += elapsed
+    return base & MASK32
+
+
+def _pmu_sync(s) -> None:
+    """Fold the elapsed cycles into the counters before their controls change."""
+    s.pmccntr_base = _pmu_value(s, 31)
+    s.pmevcntr = [_pmu_value(s, i) for i in range(PMU_COUNTERS)]
+    s.pmu_origin = s.core.cycles
+
+
+def _write_pmcr(s, v) -> None:
+    _pmu_sync(s)
+    if v & 4:                                   # C: reset the cycle counter
+        s.pmccntr_base = 0
+    if v & 2:                                   # P: reset the event counters
+        s.pmevcntr = [0] * PMU_COUNTERS
+    s.pmcr = (s.pmcr & ~0x39) | (v & 0x39)      # E, D, X, DP
+
+
+def _pmcnten(set_bits: bool):
+    def write(s, v):
+        _pmu_sync(s)
+        v &= 0x80000000 | ((1 << PMU_COUNTERS) - 1)
+        s.pmcnten = (s.pmcnten | v) if set_bits else (s.pmcnten & ~v)
+    return write
+
+
+def _pmintenset(set_bits: bool):
+    def write(s, v):
+        v &= 0x80000000 | ((1 << PMU_COUNTERS) - 1)
+        s.pmintens = (s.pmintens | v) if set_bits else (s.pmintens & ~v)
+    return write
+
+
+def _write_pmovsr(s, v) -> None:
+    s.pmovsr &= ~v                              # write 1 to clear
+
+
+def _write_pmswinc(s, v) -> None:
+    _pmu_sync(s)
+    for i in range(PMU_COUNTERS):
+        if v >> i & 1 and s.pmcr & 1 and s.pmcnten >> i & 1 and \
+                s.pmevtyper[i] & 0xFF == PMU_EVENT_SW_INCR:
+            s.pmevcntr[i] = (s.pmevcntr[i] + 1) & MASK32
+
+
+def _write_pmccntr(s, v) -> None:
+    _pmu_sync(s)
+    s.pmccntr_base = v & MASK32
+
+
+def _read_pmxevtyper(s) -> int:
+    sel = s.pmselr & 0x1F
+    return s.pmevtyper[sel] if sel < PMU_COUNTERS else 0
+
+
+def _write_pmxevtyper(s, v) -> None:
+    sel = s.pmselr & 0x1F
+    if sel < PMU_COUNTERS:
+        _pmu_sync(s)
+        s.pmevtyper[sel] = v & 0xFF
+
+
+def _read_pmxevcntr(s) -> int:
+    sel = s.pmselr & 0x1F
+    return _pmu_value(s, sel) if sel < PMU_COUNTERS else 0
+
+
+def _write_pmxevcntr(s, v) -> None:
+    sel = s.pmselr & 0x1F
+    if sel < PMU_COUNTERS:
+        _pmu_sync(s)
+        s.pmevcntr[sel] = v & MASK32
+
+
+# -- address translation operations (B4.2.x, PAR B4.1.113) ----------------------------------
+
+def _ats(user: bool, write: bool):
+    """ATS1C*/ATS12NSO*/ATS1H*: translate through the MMU (SoftTLB.translate)
+    and write PAR.  The translation regime and the memory attributes in PAR
+    (all reported as 0 here) belong to the MMU; a fault is reported with
+    PAR.F = 1 and the fault status in the PAR format TTBCR.EAE selects."""
+    def op(s, va):
+        try:
+            pa = s.core.tlb.translate(va & MASK32, write, False, user)
+        except GuestFault as exc:
+            fault = exc.fault
+            if s.ttbcr & (1 << 31):
+                s.par = (1 << 11) | (long_fsc(fault) << 1) | 1 | \
+                    ((1 << 9) if fault.stage == 2 else 0)
+            else:
+                fsr = short_fsr(fault)
+                fs = ((fsr >> 12 & 1) << 5) | ((fsr >> 10 & 1) << 4) | (fsr & 0xF)
+                s.par = (fs << 1) | 1
+            return
+        if s.ttbcr & (1 << 31):
+            s.par = (pa & 0xFFFFFFF000) | (1 << 11)
+        else:
+            s.par = pa & 0xFFFFF000
+    return op
+
+
+# -- the Cortex-A15 r2p1 identification values (A15 TRM chapter 4) ---------------------------
+
+MIDR = 0x412FC0F1
+CCSIDR = {0: 0x701FE00A,      # L1 data, 32 KB, 2-way, 64-byte lines
+          1: 0x201FE00A,      # L1 instruction, 32 KB
+          2: 0x711FE07A}      # L2 unified, 4 MB (the V2P-CA15 tile's size in QEMU)
+ID_REGS = {
+    # CRm, opc2: value
+    (1, 0): ("ID_PFR0", 0x00001131), (1, 1): ("ID_PFR1", 0x00011011),
+    (1, 2): ("ID_DFR0", 0x02010555), (1, 3): ("ID_AFR0", 0x00000000),
+    (1, 4): ("ID_MMFR0", 0x10201105), (1, 5): ("ID_MMFR1", 0x20000000),
+    (1, 6): ("ID_MMFR2", 0x01240000), (1, 7): ("ID_MMFR3", 0x02102211),
+    (2, 0): ("ID_ISAR0", 0x02101110), (2, 1): ("ID_ISAR1", 0x13112111),
+    (2, 2): ("ID_ISAR2", 0x21232041), (2, 3): ("ID_ISAR3", 0x11112131),
+    (2, 4): ("ID_ISAR4", 0x10011142), (2, 5): ("ID_ISAR5", 0x00000000),
+}
+
+SCTLR_RESET = 0x00C50078
+# M, A, C, CP15BEN, Z, I, V, WXN, UWXN, EE, TRE, AFE, TE (B4.1.130)
+SCTLR_WMASK = 0x70000000 | (1 << 25) | (1 << 20) | (1 << 19) | 0x3800 | 0x27
+HSCTLR_RESET = 0x30C50838
+# M, A, C, CP15BEN, I, WXN, FI, EE, TE (B4.1.67)
+HSCTLR_WMASK = (1 << 30) | (1 << 25) | (1 << 21) | (1 << 19) | (1 << 12) | 0x27
+TTBCR_WMASK = 0xBFC73FB7                   # the short- and long-descriptor fields together
+CP15BEN = 1 << 5
+
+
+def _cp15_barriers_enabled(s) -> bool:
+    """SCTLR.CP15BEN (HSCTLR.CP15BEN in HYP): the CP15 barrier operations
+    are UNDEFINED when it is clear."""
+    ctl = s.hsctlr if s.core.mode == MODE_HYP else s.sctlr
+    return bool(ctl & CP15BEN)
+
+
+def _id_space() -> List[SysReg]:
+    """The ID registers of c0, c1-c7 and the reserved rest of that space (RAZ, B4.1.x)."""
+    rows = []
+    for crm in range(1, 8):
+        for opc2 in range(8):
+            name, value = ID_REGS.get((crm, opc2), ("ID_RAZ_c%d_%d" % (crm, opc2), 0))
+            rows.append(reg(name, 15, 0, 0, crm, opc2, "PL1_R", reset=value, trap="TID3"))
+    return rows
+
+
+def _tlb_ops() -> List[SysReg]:
+    """TLB maintenance (B4.2.2): every operation flushes the whole soft TLB."""
+    pl1 = [("TLBIALLIS", 3, 0), ("TLBIMVAIS", 3, 1), ("TLBIASIDIS", 3, 2), ("TLBIMVAAIS", 3, 3),
+           ("ITLBIALL", 5, 0), ("ITLBIMVA", 5, 1), ("ITLBIASID", 5, 2),
+           ("DTLBIALL", 6, 0), ("DTLBIMVA", 6, 1), ("DTLBIASID", 6, 2),
+           ("TLBIALL", 7, 0), ("TLBIMVA", 7, 1), ("TLBIASID", 7, 2), ("TLBIMVAA", 7, 3)]
+    pl2 = [("TLBIALLHIS", 3, 0), ("TLBIMVAHIS", 3, 1), ("TLBIALLNSNHIS", 3, 4),
+           ("TLBIALLH", 7, 0), ("TLBIMVAH", 7, 1), ("TLBIALLNSNH", 7, 4)]
+    return ([reg(n, 15, 0, 8, crm, opc2, "PL1_W", trap="TTLB", op=_tlb_flush) for n, crm, opc2 in pl1] +
+            [reg(n, 15, 4, 8, crm, opc2, "PL2_W", op=_tlb_flush) for n, crm, opc2 in pl2])
+
+
+def _pmu() -> List[SysReg]:
+    """The PMU registers of c9 (C12.8): PL0 access under PMUSERENR.EN, HYP traps under HDCR."""
+    pmu = dict(pl0=_pl0_pmu, trap="TPM")
+    return [
+        reg("PMCR", 15, 0, 9, 12, 0, "PL0_RW", reset=0x410F3000, write=_write_pmcr,
+            pl0=_pl0_pmu, trap="TPM TPMCR"),
+        reg("PMCNTENSET", 15, 0, 9, 12, 1, "PL0_RW", attr="pmcnten", write=_pmcnten(True), **pmu),
+        reg("PMCNTENCLR", 15, 0, 9, 12, 2, "PL0_RW", attr="pmcnten", write=_pmcnten(False), **pmu),
+        reg("PMOVSR", 15, 0, 9, 12, 3, "PL0_RW", write=_write_pmovsr, **pmu),
+        reg("PMSWINC", 15, 0, 9, 12, 4, "PL0_W", op=_write_pmswinc, **pmu),
+        reg("PMSELR", 15, 0, 9, 12, 5, "PL0_RW", wmask=0x1F, **pmu),
+        reg("PMCEID0", 15, 0, 9, 12, 6, "PL0_R",
+            reset=(1 << PMU_EVENT_SW_INCR) | (1 << PMU_EVENT_CPU_CYCLES), **pmu),
+        reg("PMCEID1", 15, 0, 9, 12, 7, "PL0_R", **pmu),
+        reg("PMCCNTR", 15, 0, 9, 13, 0, "PL0_RW", read=lambda s: _pmu_value(s, 31),
+            write=_write_pmccntr, **pmu),
+        reg("PMXEVTYPER", 15, 0, 9, 13, 1, "PL0_RW", read=_read_pmxevtyper,
+            write=_write_pmxevtyper, **pmu),
+        reg("PMXEVCNTR", 15, 0, 9, 13, 2, "PL0_RW", read=_read_pmxevcntr,
+            write=_write_pmxevcntr, **pmu),
+        reg("PMUSERENR", 15, 0, 9, 14, 0, "PL0_R PL1_RW", wmask=1, trap="TPM"),
+        reg("PMINTENSET", 15, 0, 9, 14, 1, "PL1_RW", attr="pmintens", write=_pmintenset(True),
+            trap="TPM"),
+        reg("PMINTENCLR", 15, 0, 9, 14, 2, "PL1_RW", attr="pmintens", write=_pmintenset(False),
+            trap="TPM"),
+    ]
+
+
+def _timers() -> List[SysReg]:
+    """The generic timer registers (B8.2): storage, the counters derived from
+    the core's cycle count, TVAL/CTL.ISTATUS computed.  Raising the timer
+    interrupts is the timer model's part (it hooks these with on_write)."""
+    p_pl0, v_pl0 = _pl0_cntkctl(1 << 9), _pl0_cntkctl(1 << 8)
+    return [
+        reg("CNTFRQ", 15, 0, 14, 0, 0, "PL0_R PL1_RW", pl0=_pl0_cntkctl(3)),
+        reg("CNTKCTL", 15, 0, 14, 1, 0, "PL1_RW", wmask=0x3FF),
+        reg("CNTP_TVAL", 15, 0, 14, 2, 0, "PL0_RW", read=_CNTP[0], write=_CNTP[1],
+            pl0=p_pl0, trap="PL1PCEN"),
+        reg("CNTP_CTL", 15, 0, 14, 2, 1, "PL0_RW", read=_CNTP[2], attr="cntp_ctl", wmask=3,
+            pl0=p_pl0, trap="PL1PCEN"),
+        reg("CNTV_TVAL", 15, 0, 14, 3, 0, "PL0_RW", read=_CNTV[0], write=_CNTV[1], pl0=v_pl0),
+        reg("CNTV_CTL", 15, 0, 14, 3, 1, "PL0_RW", read=_CNTV[2], attr="cntv_ctl", wmask=3,
+            pl0=v_pl0),
+        reg("CNTHCTL", 15, 4, 14, 1, 0, "PL2_RW", reset=3, wmask=0xFF),
+        reg("CNTHP_TVAL", 15, 4, 14, 2, 0, "PL2_RW", read=_CNTHP[0], write=_CNTHP[1]),
+        reg("CNTHP_CTL", 15, 4, 14, 2, 1, "PL2_RW", read=_CNTHP[2], attr="cnthp_ctl", wmask=3),
+        reg64("CNTPCT", 15, 0, 14, "PL0_R", read=lambda s: s.physical_count(),
+              pl0=_pl0_cntkctl(1), trap="PL1PCTEN"),
+        reg64("CNTVCT", 15, 1, 14, "PL0_R", read=lambda s: s.virtual_count(),
+              pl0=_pl0_cntkctl(2)),
+        reg64("CNTP_CVAL", 15, 2, 14, "PL0_RW", pl0=p_pl0, trap="PL1PCEN"),
+        reg64("CNTV_CVAL", 15, 3, 14, "PL0_RW", pl0=v_pl0),
+        reg64("CNTVOFF", 15, 4, 14, "PL2_RW"),
+        reg64("CNTHP_CVAL", 15, 6, 14, "PL2_RW"),
+    ]
+
+
+def _cache_ops() -> List[SysReg]:
+    """c7: cache and branch predictor maintenance, barriers, PAR and the
+    address translation operations (B4.2.1, B4.2.3)."""
+    ops = [
+        # name, CRm, opc2, HCR trap
+        ("BPIALLIS", 1, 6, ""), ("ICIMVAU", 5, 1, "TPU"), ("BPIALL", 5, 6, ""),
+        ("BPIMVA", 5, 7, ""), ("DCIMVAC", 6, 1, "TPC"), ("DCISW", 6, 2, "TSW"),
+        ("DCCMVAC", 10, 1, "TPC"), ("DCCSW", 10, 2, "TSW"), ("DCCMVAU", 11, 1, "TPU"),
+        ("DCCIMVAC", 14, 1, "TPC"), ("DCCISW", 14, 2, "TSW"),
+    ]
+    rows = [reg(n, 15, 0, 7, crm, opc2, "PL1_W", trap=t, op=_nop) for n, crm, opc2, t in ops]
+    rows += [
+        reg("ICIALLUIS", 15, 0, 7, 1, 0, "PL1_W", trap="TPU", op=_flush_blocks),
+        reg("ICIALLU", 15, 0, 7, 5, 0, "PL1_W", trap="TPU", op=_flush_blocks),
+        # The CP15 barriers are allowed at PL0 (B4.2.x), when CP15BEN is set.
+        reg("CP15ISB", 15, 0, 7, 5, 4, "PL0_W", op=_nop, enabled=_cp15_barriers_enabled),
+        reg("CP15DSB", 15, 0, 7, 10, 4, "PL0_W", op=_nop, enabled=_cp15_barriers_enabled),
+        reg("CP15DMB", 15, 0, 7, 10, 5, "PL0_W", op=_nop, enabled=_cp15_barriers_enabled),
+        reg("PAR", 15, 0, 7, 4, 0, "PL1_RW", half=True, wmask=0xFFFFFFFF),
+        reg64("PAR_64", 15, 0, 7, "PL1_RW", attr="par"),
+    ]
+    for opc2, name in enumerate(("ATS1CPR", "ATS1CPW", "ATS1CUR", "ATS1CUW")):
+        rows.append(reg(name, 15, 0, 7, 8, opc2, "PL1_W", op=_ats(opc2 >= 2, opc2 & 1)))
+    for opc2, name in enumerate(("ATS12NSOPR", "ATS12NSOPW", "ATS12NSOUR", "ATS12NSOUW"), 4):
+        rows.append(reg(name, 15, 0, 7, 8, opc2, "PL2_W", op=_ats(opc2 >= 6, opc2 & 1)))
+    rows += [reg("ATS1HR", 15, 4, 7, 8, 0, "PL2_W", op=_ats(False, False)),
+             reg("ATS1HW", 15, 4, 7, 8, 1, "PL2_W", op=_ats(False, True))]
+    return rows
+
+
+def _debug() -> List[SysReg]:
+    """CP14 (C11, A2.10, A2.11): the debug ID registers, ThumbEE and the
+    trivial Jazelle registers.  The other debug registers are UNDEFINED."""
+    return [
+        reg("DBGDIDR", 14, 0, 0, 0, 0, "PL0_R", reset=0x3515F021, trap="TDA"),
+        reg("DBGDRAR", 14, 0, 1, 0, 0, "PL0_R", reset=0, trap="TDRA"),
+        reg("DBGDSAR", 14, 0, 2, 0, 0, "PL0_R", reset=0, trap="TDRA"),
+        reg64("DBGDRAR_64", 14, 0, 1, "PL0_R", reset=0, attr="dbgdrar", trap="TDRA"),
+        reg64("DBGDSAR_64", 14, 0, 2, "PL0_R", reset=0, attr="dbgdsar", trap="TDRA"),
+        # ThumbEE (A2.10): Linux saves TEEHBR on every context switch when
+        # ID_PFR0 reports ThumbEE, so it must exist.
+        reg("TEECR", 14, 6, 0, 0, 0, "PL1_RW", wmask=1, trap="TTEE"),
+        reg("TEEHBR", 14, 6, 1, 0, 0, "PL0_RW", pl0=lambda s: not s.teecr & 1, trap="TTEE"),
+        # The trivial Jazelle implementation (A2.11): JIDR reads as zero,
+        # JOSCR and JMCR are RAZ/WI at PL1.
+        reg("JIDR", 14, 7, 0, 0, 0, "PL0_R", reset=0, trap="TID0"),
+        reg("JOSCR", 14, 7, 1, 0, 0, "PL1_RW", wmask=0, trap="TJDBX"),
+        reg("JMCR", 14, 7, 2, 0, 0, "PL1_RW", wmask=0, trap="TJDBX"),
+    ]
+
+
+TABLE: List[SysReg] = [
+    # -- c0: identification (B4.1.105 MIDR and the ID registers) -------------------------
+    reg("MIDR", 15, 0, 0, 0, 0, "PL1_R", read=_read_midr, attr="midr", reset=MIDR),
+    reg("CTR", 15, 0, 0, 0, 1, "PL1_R", reset=0x8444C004, trap="TID2"),
+    reg("TCMTR", 15, 0, 0, 0, 2, "PL1_R", reset=0, trap="TID1"),
+    reg("TLBTR", 15, 0, 0, 0, 3, "PL1_R", reset=0, trap="TID1"),
+    reg("MIDR_4", 15, 0, 0, 0, 4, "PL1_R", read=_read_midr),     # aliases of MIDR on the A15
+    reg("MPIDR", 15, 0, 0, 0, 5, "PL1_R", read=_read_mpidr, attr="mpidr"),
+    reg("REVIDR", 15, 0, 0, 0, 6, "PL1_R", reset=0, trap="TID1"),
+    reg("MIDR_7", 15, 0, 0, 0, 7, "PL1_R", read=_read_midr),
+    *_id_space(),
+    reg("CCSIDR", 15, 1, 0, 0, 0, "PL1_R", read=_read_ccsidr, trap="TID2"),
+    reg("CLIDR", 15, 1, 0, 0, 1, "PL1_R", reset=0x0A200023, trap="TID2"),
+    reg("AIDR", 15, 1, 0, 0, 7, "PL1_R", reset=0, trap="TID1"),
+    reg("CSSELR", 15, 2, 0, 0, 0, "PL1_RW", wmask=0xF, trap="TID2:rw"),
+    reg("VPIDR", 15, 4, 0, 0, 0, "PL2_RW", reset=MIDR),
+    reg("VMPIDR", 15, 4, 0, 0, 5, "PL2_RW"),
+
+    # -- c1: system control (B4.1.130 SCTLR, B4.1.65 HCR, ...) ----------------------------
+    reg("SCTLR", 15, 0, 1, 0, 0, "PL1_RW", reset=SCTLR_RESET, wmask=SCTLR_WMASK,
+        trap="TVM", after=_sctlr_written),
+    reg("ACTLR", 15, 0, 1, 0, 1, "PL1_RW", trap="TAC"),
+    reg("CPACR", 15, 0, 1, 0, 2, "PL1_RW", wmask=0xC0F00000),
+    # NSACR reads, from Non-secure state, as Secure firmware left it: CP10
+    # and CP11 usable (B4.1.111).
+    reg("NSACR", 15, 0, 1, 1, 2, "PL1_R", reset=0x00000C00),
+    reg("HSCTLR", 15, 4, 1, 0, 0, "PL2_RW", reset=HSCTLR_RESET, wmask=HSCTLR_WMASK,
+        after=_hsctlr_written),
+    reg("HACTLR", 15, 4, 1, 0, 1, "PL2_RW"),
+    reg("HCR", 15, 4, 1, 1, 0, "PL2_RW", wmask=0x0FFFFFFF, after=_hcr_written),
+    reg("HDCR", 15, 4, 1, 1, 1, "PL2_RW", reset=PMU_COUNTERS, wmask=0xFFF),
+    reg("HCPTR", 15, 4, 1, 1, 2, "PL2_RW", reset=0x000033FF, wmask=(1 << 20) | (1 << 15) | (3 << 10)),
+    reg("HSTR", 15, 4, 1, 1, 3, "PL2_RW", wmask=0x3BFEF),
+    reg("HACR", 15, 4, 1, 1, 7, "PL2_RW"),
+
+    # -- c2, c3: translation table base and control, domains (B4.1.153-155, B4.1.43) ----------
+    reg("TTBR0", 15, 0, 2, 0, 0, "PL1_RW", half=True, wmask=MASK32, trap="TVM",
+        after=_translation_changed),
+    reg("TTBR1", 15, 0, 2, 0, 1, "PL1_RW", half=True, wmask=MASK32, trap="TVM",
+        after=_translation_changed),
+    reg("TTBCR", 15, 0, 2, 0, 2, "PL1_RW", wmask=TTBCR_WMASK, trap="TVM", after=_translation_changed),
+    reg("HTCR", 15, 4, 2, 0, 2, "PL2_RW", reset=0x80800000, wmask=0x00003F07,
+        after=_translation_changed),
+    reg("VTCR", 15, 4, 2, 1, 2, "PL2_RW", reset=0x80000000, wmask=0x00003FDF,
+        after=_translation_changed),
+    reg("DACR", 15, 0, 3, 0, 0, "PL1_RW", trap="TVM", after=_translation_changed),
+    reg64("TTBR0_64", 15, 0, 2, "PL1_RW", attr="ttbr0", trap="TVM", after=_translation_changed),
+    reg64("TTBR1_64", 15, 1, 2, "PL1_RW", attr="ttbr1", trap="TVM", after=_translation_changed),
+    reg64("HTTBR", 15, 4, 2, "PL2_RW", after=_translation_changed),
+    reg64("VTTBR", 15, 6, 2, "PL2_RW", after=_translation_changed),
+
+    # -- c5, c6: fault status and address (B4.1.52, B4.1.96, B4.1.54, ...) -----------------
+    reg("DFSR", 15, 0, 5, 0, 0, "PL1_RW", trap="TVM"),
+    reg("IFSR", 15, 0, 5, 0, 1, "PL1_RW", trap="TVM"),
+    reg("ADFSR", 15, 0, 5, 1, 0, "PL1_RW", trap="TVM"),
+    reg("AIFSR", 15, 0, 5, 1, 1, "PL1_RW", trap="TVM"),
+    reg("HADFSR", 15, 4, 5, 1, 0, "PL2_RW"),
+    reg("HAIFSR", 15, 4, 5, 1, 1, "PL2_RW"),
+    reg("HSR", 15, 4, 5, 2, 0, "PL2_RW"),
+    reg("DFAR", 15, 0, 6, 0, 0, "PL1_RW", trap="TVM"),
+    reg("IFAR", 15, 0, 6, 0, 2, "PL1_RW", trap="TVM"),
+    reg("HDFAR", 15, 4, 6, 0, 0, "PL2_RW"),
+    reg("HIFAR", 15, 4, 6, 0, 2, "PL2_RW"),
+    reg("HPFAR", 15, 4, 6, 0, 4, "PL2_RW", wmask=0xFFFFFFF0),
+
+    # -- c7, c8, c9 ------------------------------------------------------------------------
+    *_cache_ops(),
+    *_tlb_ops(),
+    *_pmu(),
+    reg("L2CTLR", 15, 1, 9, 0, 2, "PL1_RW", read=_read_l2ctlr, write=lambda s, v: None,
+        trap="TIDCP"),
+    reg("L2ECTLR", 15, 1, 9, 0, 3, "PL1_RW", wmask=0, trap="TIDCP"),
+
+    # -- c10: memory attributes (B4.1.127 PRRR/MAIR0, B4.1.110 NMRR/MAIR1, ...) -------------
+    reg("PRRR", 15, 0, 10, 2, 0, "PL1_RW", reset=0x00098AA4, trap="TVM", after=_translation_changed),
+    reg("NMRR", 15, 0, 10, 2, 1, "PL1_RW", reset=0x44E048E0, trap="TVM", after=_translation_changed),
+    reg("AMAIR0", 15, 0, 10, 3, 0, "PL1_RW", trap="TVM"),
+    reg("AMAIR1", 15, 0, 10, 3, 1, "PL1_RW", trap="TVM"),
+    reg("HMAIR0", 15, 4, 10, 2, 0, "PL2_RW", after=_translation_changed),
+    reg("HMAIR1", 15, 4, 10, 2, 1, "PL2_RW", after=_translation_changed),
+    reg("HAMAIR0", 15, 4, 10, 3, 0, "PL2_RW"),
+    reg("HAMAIR1", 15, 4, 10, 3, 1, "PL2_RW"),
+
+    # -- c12: vectors, interrupt status (B4.1.156 VBAR, B4.1.86 ISR, B4.1.69 HVBAR) --------
+    reg("VBAR", 15, 0, 12, 0, 0, "PL1_RW", wmask=0xFFFFFFE0),
+    reg("ISR", 15, 0, 12, 1, 0, "PL1_R", read=_read_isr),
+    reg("HVBAR", 15, 4, 12, 0, 0, "PL2_RW", wmask=0xFFFFFFE0),
+
+    # -- c13: process, context and thread ID (B4.1.44 FCSEIDR, B4.1.36 CONTEXTIDR, ...) ------
+    reg("FCSEIDR", 15, 0, 13, 0, 0, "PL1_RW", wmask=0),       # no FCSE on the A15: RAZ/WI
+    reg("CONTEXTIDR", 15, 0, 13, 0, 1, "PL1_RW", trap="TVM", after=_translation_changed),
+    reg("TPIDRURW", 15, 0, 13, 0, 2, "PL0_RW"),
+    reg("TPIDRURO", 15, 0, 13, 0, 3, "PL0_R PL1_RW"),
+    reg("TPIDRPRW", 15, 0, 13, 0, 4, "PL1_RW"),
+    reg("HTPIDR", 15, 4, 13, 0, 2, "PL2_RW"),
+
+    # -- c14, c15 -----------------------------------------------------------------------------
+    *_timers(),
+    # CBAR (A15 TRM 4.3.x): PERIPHBASE, where the GIC and the private peripherals are.
+    reg("CBAR", 15, 4, 15, 0, 0, "PL1_R", read=lambda s: s.periphbase),
+
+    # -- CP14 ---------------------------------------------------------------------------------
+    *_debug(),
+]
+
+# Decoders look registers up by encoding; translated code names them by index.
+REGISTERS: List[SysReg] = []
+_BY_KEY: Dict[tuple, SysReg] = {}
+
+
+def _register(r: SysReg) -> SysReg:
+    key = (r.cp, r.opc1, r.crm) if r.is64 else (r.cp, r.opc1, r.crn, r.crm, r.opc2)
+    key = (r.is64,) + key
+    if key in _BY_KEY:
+        raise ValueError("%r and %r have the same encoding" % (_BY_KEY[key], r))
+    r.index = len(REGISTERS)
+    REGISTERS.append(r)
+    _BY_KEY[key] = r
+    return r
+
+
+for _r in TABLE:
+    _register(_r)
+BY_NAME: Dict[str, SysReg] = {r.name: r for r in TABLE}
+
+
+def lookup(cp: int, opc1: int, crn: int, crm: int, opc2: int) -> SysReg:
+    """The register an MCR/MRC names; an unallocated encoding gets a row of
+    its own that no one may access (so it is HSTR-trapped or UNDEFINED)."""
+    r = _BY_KEY.get((False, cp, opc1, crn, crm, opc2))
+    if r is None:
+        r = _register(_make("UNALLOCATED", cp, opc1, crn, crm, opc2, False, "", read=lambda s: 0))
+    return r
+
+
+def lookup64(cp: int, opc1: int, crm: int) -> SysReg:
+    """The register an MCRR/MRRC names (see :func:`lookup`)."""
+    r = _BY_KEY.get((True, cp, opc1, crm))
+    if r is None:
+        r = _register(_make("UNALLOCATED", cp, opc1, 0, crm, 0, True, "", read=lambda s: 0))
+    return r
+
+
+# -- the per-core register file ---------------------------------------------------------------
 
 class SysRegs:
-    def __init__(self, core) -> None:
+    """The system registers of one core.  Registers are plain attributes
+    (see the module docstring); the methods :meth:`mrc`, :meth:`mcr`,
+    :meth:`mrrc` and :meth:`mcrr` are what translated code calls."""
+
+    def __init__(self, core, cpu_id: int = 0, cluster_id: int = 0) -> None:
         self.core = core
-        self.sctlr = 0x00C50078      # Cortex-A15 reset value: MMU, caches off
-        self.vbar = 0
-        self.ttbcr = 0
-        self.dfsr = self.ifsr = self.dfar = self.ifar = 0
-        self.hcr = 0
-        self.hsr = 0
-        self.hsctlr = 0x30C50838
-        self.hvbar = 0
-        self.hdfar = self.hifar = self.hpfar = 0
+        # Board facts: where the private peripherals are (V2P-CA15: the GIC at
+        # 0x2C001000), how many cores, the counter's frequency and the core clock.
+        self.cpu_id = cpu_id
+        self.cluster_id = cluster_id
+        self.num_cpus = 1
+        self.periphbase = 0x2C000000
+        self.counter_hz = 24000000
+        self.core_hz = 1000000000
+        self._write_hooks: Dict[str, List[Callable]] = {}
+        self.reset()
+
+    def reset(self) -> None:
+        for r in REGISTERS:
+            if r.attr is not None:
+                setattr(self, r.attr, r.reset)
+        # MPIDR (B4.1.106): the multiprocessing format (bit 31), Aff1 = cluster, Aff0 = core.
+        self.mpidr = 0x80000000 | (self.cluster_id << 8) | self.cpu_id
+        self.vmpidr = self.mpidr
+        self.vpidr = self.midr
+        self.cntfrq = self.counter_hz
+        self.pmcnten = self.pmintens = self.pmovsr = 0
+        self.pmevtyper = [0] * PMU_COUNTERS
+        self.pmevcntr = [0] * PMU_COUNTERS
+        self.pmccntr_base = 0
+        self.pmu_origin = self.core.cycles
+        self.cntp_ctl = self.cntv_ctl = self.cnthp_ctl = 0
+        self.cntp_cval = self.cntv_cval = self.cnthp_cval = 0
+
+    # The LPAE names of the shared encodings (B4.1.104).
+    @property
+    def mair0(self) -> int:
+        return self.prrr
+
+    @property
+    def mair1(self) -> int:
+        return self.nmrr
+
+    # -- hooks for other models --------------------------------------------------------------
+
+    def on_write(self, name: str, fn: Callable[["SysRegs", str], None]) -> None:
+        """Call fn(sysregs, name) after every guest write of register `name`."""
+        if name not in BY_NAME:
+            raise KeyError("no system register named %r" % name)
+        self._write_hooks.setdefault(name, []).append(fn)
+
+    def regime_changed(self) -> None:
+        """The core entered or left HYP mode, or SCTLR/HSCTLR changed:
+        alignment checking follows HSCTLR.A in HYP and SCTLR.A elsewhere.
+        (The MMU's translation regime switch belongs here as well.)"""
+        ctl = self.hsctlr if self.core.mode == MODE_HYP else self.sctlr
+        self.core.tlb.strict_alignment = bool(ctl & 2)
+
+    # -- counters ---------------------------------------------------------------------------
+
+    def physical_count(self) -> int:
+        """CNTPCT: the system counter at `counter_hz`, from the core's cycles at `core_hz`."""
+        return self.core.cycles * self.counter_hz // self.core_hz
+
+    def virtual_count(self) -> int:
+        """CNTVCT = CNTPCT - CNTVOFF (B8.1.x)."""
+        return (self.physical_count() - self.cntvoff) & MASK64
+
+    # -- access by name (debuggers, tests, the hypervisor) -----------------------------------
+
+    def read(self, name: str) -> int:
+        """The value a privileged read of register `name` returns, without checks."""
+        return BY_NAME[name].read(self)
+
+    def write(self, name: str, value: int) -> None:
+        """Write register `name` as a guest write would, without checks."""
+        r = BY_NAME[name]
+        if r.write is None:
+            raise KeyError("%s is read-only" % name)
+        self._do_write(r, value)
+
+    # -- what translated code calls -----------------------------------------------------------
+
+    def mrc(self, index: int, pc: int, iss: int) -> int:
+        """MRC: the register's value, or ~vector if the access took an exception."""
+        r = REGISTERS[index]
+        vector = self._check(r, True, pc, iss)
+        if vector is not None:
+            return ~vector
+        return r.read(self) & MASK32
+
+    def mrrc(self, index: int, pc: int, iss: int) -> int:
+        """MRRC: the 64-bit value, or ~vector if the access took an exception."""
+        r = REGISTERS[index]
+        vector = self._check(r, True, pc, iss)
+        if vector is not None:
+            return ~vector
+        return r.read(self) & MASK64
+
+    def mcr(self, index: int, pc: int, iss: int, value: int) -> Optional[int]:
+        """MCR: None, or the vector of the exception the access took."""
+        r = REGISTERS[index]
+        vector = self._check(r, False, pc, iss)
+        if vector is not None:
+            return vector
+        self._do_write(r, value & MASK32)
+        return None
+
+    def mcrr(self, index: int, pc: int, iss: int, value: int) -> Optional[int]:
+        """MCRR: None, or the vector of the exception the access took."""
+        r = REGISTERS[index]
+        vector = self._check(r, False, pc, iss)
+        if vector is not None:
+            return vector
+        self._do_write(r, value & MASK64)
+        return None
+
+    def _do_write(self, r: SysReg, value: int) -> None:
+        r.write(self, value)
+        hooks = self._write_hooks.get(r.name)
+        if hooks:
+            for fn in hooks:
+                fn(self, r.name)
+
+    def _check(self, r: SysReg, is_read: bool, pc: int, iss: int) -> Optional[int]:
+        """The access checks, in priority order (module docstring): None if
+        the access goes ahead, else the vector of the exception taken."""
+        c = self.core
+        mode = c.mode
+        if mode == MODE_USR:
+            right = PL0_R if is_read else PL0_W
+            if not r.access & right or (r.pl0 is not None and not r.pl0(self)):
+                return c.take_undef(pc)
+        if r.enabled is not None and not r.enabled(self):
+            return c.take_undef(pc)
+        if mode != MODE_HYP:
+            if self.hstr & r.hstr_bit or (r.impdef and self.hcr & (1 << 20)):
+                return c.take_hyp_trap(pc, r.ec, iss)
+            for attr, mask, when, on_read, on_write in r.traps:
+                if (on_read if is_read else on_write) and getattr(self, attr) & mask == when:
+                    return c.take_hyp_trap(pc, r.ec, iss)
+            if mode != MODE_USR and not r.access & (PL1_R if is_read else PL1_W):
+                return c.take_undef(pc)
+        elif not r.access & (PL2_R if is_read else PL2_W):
+            return c.take_undef(pc)
+        return None
