@@ -98,7 +98,6 @@ class Ctx:
         self.table_used = set()
         self.pending_table = None
         self.force = {}              # field values imposed on every draw
-        self.avoid = ()              # known_gaps.Gap instances never to draw
 
     def reg4(self):
         return self.rng.choice(self.pool4)
@@ -123,8 +122,7 @@ class Ctx:
 
 def draw(ctx, tmpl, seed_operands=True):
     """Draw one instance of ``tmpl``: fields, check, plan.  Raises GenError if the
-    template's constraints keep rejecting.  ``ctx.force`` overrides fields and
-    ``ctx.avoid`` (known gaps) rejects instances."""
+    template's constraints keep rejecting.  ``ctx.force`` overrides fields."""
     rng = ctx.rng
     for _ in range(200):
         f = {}
@@ -145,8 +143,6 @@ def draw(ctx, tmpl, seed_operands=True):
                 v = rng.choice(tuple(g))
             f[name] = v
         if tmpl.check and not tmpl.check(f):
-            continue
-        if any(gap.matches(tmpl, f) for gap in ctx.avoid):
             continue
         writes = {f[d] for d in tmpl.dst}
         if tmpl.writes_fn:
@@ -213,23 +209,16 @@ class Generator:
     """Draws test cases for one instruction set.
 
     ``only``: restrict the draw to these template names (template self-checks);
-    ``avoid``: known_gaps.Gap instances not to draw (whole templates when the gap
-    has no field predicate); ``force``: field values imposed where they exist;
+    ``force``: field values imposed where they exist;
     ``groups``: groups per test case."""
 
-    def __init__(self, isa, groups=48, only=None, it_weight=IT_WEIGHT, avoid=(), force=None):
+    def __init__(self, isa, groups=48, only=None, it_weight=IT_WEIGHT, force=None):
         if isa not in ISAS:
             raise ValueError(isa)
         self.isa = isa
         self.ngroups = groups
-        self.avoid = tuple(g for g in avoid if g.when is not None)
         self.force = dict(force or {})
-        exclude = set()
-        for gap in avoid:
-            if gap.when is None:
-                exclude |= gap.templates
-        pool = [tm for tm in templates(isa) if tm.klass not in ("it", "pad")
-                and tm.name not in exclude]
+        pool = [tm for tm in templates(isa) if tm.klass not in ("it", "pad")]
         if only is not None:
             only = set(only)
             pool = [tm for tm in pool if tm.name in only]
@@ -240,8 +229,7 @@ class Generator:
         self._pick_cache = {}
         # IT blocks draw from the same templates (all of them when only IT is asked).
         self.it_pool = [tm for tm in (pool or templates(isa))
-                        if tm.it in ("ok", "last") and tm.klass not in ("it", "pad")
-                        and tm.name not in exclude]
+                        if tm.it in ("ok", "last") and tm.klass not in ("it", "pad")]
 
     # -- choosing templates -------------------------------------------------------------
     def _pick(self, rng, pool=None, last=True):
@@ -319,7 +307,7 @@ class Generator:
         rng = random.Random("pyxen15-diff:%s:%s:%d" % (self.isa, seed, index))
         slot = slot_of(index)
         ctx = Ctx(self.isa, rng, data_addr(slot))
-        ctx.avoid, ctx.force = self.avoid, self.force
+        ctx.force = self.force
         groups = []
         for _ in range(self.ngroups):
             if self.it_weight and rng.random() < self.it_weight / (self.it_weight + 10):

@@ -17,7 +17,7 @@ import os
 import sys
 import time
 
-from . import compare, gen, known_gaps, qemu_ref
+from . import compare, gen, qemu_ref
 
 # Default size per instruction set: enough cases for >= 100,000 instructions
 # executed by pyxen15 (branches skip some of the generated ones).
@@ -63,13 +63,11 @@ class BatchResult:
 
 
 def run_batch(isa, seed, start, count, runner, groups=None, triage_limit=8, only=None,
-              known=True, force=None):
-    """Cases ``start .. start+count-1`` (count <= NSLOTS) on both sides; without
-    ``known`` the known gaps (known_gaps.py) are drawn too."""
+              force=None):
+    """Cases ``start .. start+count-1`` (count <= NSLOTS) on both sides."""
     res = BatchResult()
     t0 = time.time()
-    g = gen.Generator(isa, groups=groups or GROUPS[isa], only=only, force=force,
-                      avoid=known_gaps.gaps(isa) if known else ())
+    g = gen.Generator(isa, groups=groups or GROUPS[isa], only=only, force=force)
     cases = [g.case(seed, i) for i in range(start, start + count)]
     t1 = time.time()
     refs = qemu_ref.run_batch(cases)
@@ -146,8 +144,6 @@ def main(argv=None):
     ap.add_argument("--triage", type=int, default=50, help="mismatches to triage per batch")
     ap.add_argument("--show", type=int, default=2, help="full reports to print")
     ap.add_argument("--selfcheck", action="store_true", help="QEMU-side template checks only")
-    ap.add_argument("--all-templates", action="store_true",
-                    help="also draw the templates listed in known_gaps.py")
     ap.add_argument("--only", help="comma-separated template names to draw")
     args = ap.parse_args(argv)
     isas = ("a32", "t32") if args.isa == "both" else (args.isa,)
@@ -167,8 +163,7 @@ def main(argv=None):
             count = min(BATCH, n - b * BATCH)
             r = run_batch(isa, args.seed, b * BATCH, count, runner, args.groups,
                           triage_limit=args.triage,
-                          only=args.only.split(",") if args.only else None,
-                          known=not args.all_templates)
+                          only=args.only.split(",") if args.only else None)
             total.merge(r)
             print("   batch %d/%d: %d mismatches, %d executed" % (b + 1, nb, len(r.mismatches),
                                                                   r.executed), flush=True)
@@ -183,8 +178,7 @@ def main(argv=None):
 
 def _one(isa, args, runner):
     g = gen.Generator(isa, groups=args.groups or GROUPS[isa],
-                      only=args.only.split(",") if args.only else None,
-                      avoid=() if args.all_templates else known_gaps.gaps(isa))
+                      only=args.only.split(",") if args.only else None)
     case = g.case(args.seed, args.index)
     ref = qemu_ref.run_batch([case])[0]
     got, executed = runner.run(case)
