@@ -244,9 +244,7 @@ class Emitter:
             it = it_advance(it)
         if it != self.entry_itstate:
             self.line("c.IT = %d" % it)
-        self._count(self.n + 1, self.cycles + self.cost)
-        self.line("return %s" % expr)
-        self._leave()
+        self.leave(expr)
 
     def sync_itstate(self) -> None:
         """Make CPSR.IT architectural before calling into the core mid-block."""
@@ -261,6 +259,11 @@ class Emitter:
         if self.itstate != self.entry_itstate or self.in_it_block:
             # A branch ends an IT block: ITSTATE is zero after it.
             self.line("c.IT = 0")
+        self.leave(expr)
+
+    def leave(self, expr: str) -> None:
+        """Return `expr` as the next PC, counting this instruction as retired.
+        The caller has made CPSR.IT right (an exception entry clears it)."""
         self._count(self.n + 1, self.cycles + self.cost)
         self.line("return %s" % expr)
         self._leave()
