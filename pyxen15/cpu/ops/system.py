@@ -413,8 +413,9 @@ def subs_pc_lr_t32(e, f):
 
 
 def _srs_rfe_offsets(increment: bool, before: bool):
-    """Where the two words go relative to the base, and the written-back base."""
-    start = (4 if before else 0) if increment else (-4 if before else -8)
+    """The address of the first of the two words relative to the base
+    (IA 0, IB +4, DA -4, DB -8), and the written-back base's offset."""
+    start = (4 if before else 0) if increment else (-8 if before else -4)
     return start, (8 if increment else -8)
 
 
@@ -460,12 +461,12 @@ def _rfe(e, n: int, increment: bool, before: bool, wback: bool) -> None:
 
 @op(HANDLERS, "SRS", cycles=3)
 def srs_a32(e, f):
-    _srs(e, f["mode"], bool(f["U"]), f["P"] == f["U"], bool(f["W"]))
+    _srs(e, f["mode"], bool(f["U"]), bool(f["P"]), bool(f["W"]))
 
 
 @op(HANDLERS, "RFE", cycles=EXCEPTION_CYCLES)
 def rfe_a32(e, f):
-    _rfe(e, f["rn"], bool(f["U"]), f["P"] == f["U"], bool(f["W"]))
+    _rfe(e, f["rn"], bool(f["U"]), bool(f["P"]), bool(f["W"]))
 
 
 def _t32_srs_rfe(increment: bool):
