@@ -51,6 +51,7 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
         self.next_deadline = 1 << 62  # cycle count of the next timer event
         self.cycle_limit = 1 << 62
         self.horizon = 1 << 62        # min(next_deadline, cycle_limit)
+        self.soft_limit = 1 << 62     # icount beyond which blocks go one by one
         self.on_deadline: Callable[[], None] = lambda: None
         self.on_svc: Optional[Callable[["Core", int, int], Optional[int]]] = None
         self.hyp_trap: Optional[Callable] = None    # the Python hypervisor's entry
@@ -90,7 +91,8 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
     def translate(self, pc: int, key: int, single: bool) -> tuple:
         """Translate the block at virtual `pc` (physical address in `key`)."""
         thumb = key & 1
-        em = Emitter("T32" if thumb else "A32", key >> 32 & 0xFF)
+        em = Emitter("T32" if thumb else "A32", key >> 32 & 0xFF,
+                     start=pc, loop_ok=not single and pc not in self.breakpoints)
         page_base = pc & ~0xFFF
         pa_base = key & ~0xFFF & ((1 << 32) - 1)
         extra = []          # (pa, size) of the second half of a T32 instruction that straddles pages
@@ -174,7 +176,8 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
             self.flush_blocks()
         stop_pc = -1 if until is None else until
         insn_limit = self.icount + max_insns if max_insns is not None else 1 << 62
-        soft_limit = insn_limit - MAX_BLOCK_INSNS
+        # a block loops within itself only while this holds (translate.py)
+        self.soft_limit = soft_limit = insn_limit - MAX_BLOCK_INSNS
         self.cycle_limit = self.cycles + max_cycles if max_cycles is not None else 1 << 62
         vblocks = self.tlb.vblocks
         R = self.r

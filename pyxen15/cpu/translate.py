@@ -76,8 +76,11 @@ class Emitter:
     ``cond`` and ``in_it_block``, and write statements with :meth:`line`.
     """
 
-    def __init__(self, isa: str, itstate: int):
+    def __init__(self, isa: str, itstate: int, start: int = -1, loop_ok: bool = False):
         self.isa = isa                   # "A32" or "T32"
+        self.start = start               # the block's first instruction
+        self.loop_ok = loop_ok           # may a branch to `start` loop inside the block?
+        self.loops = False
         self.lines: List[str] = []
         # per instruction: (first source line, pc, ITSTATE, instructions and cycles before it)
         self.line_map: List[Tuple[int, int, int, int, int]] = []
@@ -205,9 +208,25 @@ class Emitter:
     def branch_write_pc(self, expr: str) -> None:
         mask = 0xFFFFFFFC if self.isa == "A32" else 0xFFFFFFFE
         try:
-            self._exit("0x%x" % (int(expr, 0) & mask))      # a direct branch: fold it
+            target = int(expr, 0) & mask                     # a direct branch: fold it
         except ValueError:
             self._exit("(%s) & 0x%x" % (expr, mask))
+            return
+        if target == self.start and self.loop_ok and self.entry_itstate == 0 and not self.in_it_block:
+            self._loop_back()
+        else:
+            self._exit("0x%x" % target)
+
+    def _loop_back(self) -> None:
+        """A branch back to the block's own first instruction: go round again
+        inside the function while the engine has nothing to look at (the
+        same checks its dispatcher makes between blocks)."""
+        self._count(self.n + 1, self.cycles + self.cost)
+        self.line("if c.icount < c.soft_limit and c.cycles < c.horizon and not c.attention:")
+        self.line("    continue")
+        self.line("return 0x%x" % self.start)
+        self.loops = True
+        self._leave()
 
     def bx_write_pc(self, expr: str) -> None:
         self._exit("c.bx_write_pc(%s)" % expr)
@@ -271,14 +290,20 @@ class Emitter:
     # -- the function ------------------------------------------------------------
 
     def source(self, name: str, fallthrough: int) -> str:
-        out = ["def %s(c, R):" % name]
-        out.extend("    " + s for s in self.lines)
+        body = list(self.lines)
         if not self.returned:
             if self.itstate != self.entry_itstate:
-                out.append("    c.IT = %d" % self.itstate)
-            out.append("    c.icount += %d" % self.n)
-            out.append("    c.cycles += %d" % self.cycles)
-            out.append("    return 0x%x" % fallthrough)
+                body.append("c.IT = %d" % self.itstate)
+            body.append("c.icount += %d" % self.n)
+            body.append("c.cycles += %d" % self.cycles)
+            body.append("return 0x%x" % fallthrough)
+        out = ["def %s(c, R):" % name]
+        if self.loops:
+            # one more line and indent: shift the line map with it
+            out.append("    while True:")
+            body = ["    " + s for s in body]
+            self.line_map = [(m[0] + 1,) + m[1:] for m in self.line_map]
+        out.extend("    " + s for s in body)
         return "\n".join(out) + "\n"
 
 

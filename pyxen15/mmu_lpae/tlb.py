@@ -42,6 +42,9 @@ class SoftTLB:
         self.translate: Callable[[int, bool, bool, bool], int] = identity_translate
         self.rd: Dict[int, array] = {}               # virtual page -> RAM page (words), for loads
         self.wr: Dict[int, array] = {}               # the same, for stores
+        # pages that hold translated code: virtual page -> (words, physical page);
+        # a store there checks the code lines before it lands (store_mixed)
+        self.wr_code: Dict[int, tuple] = {}
         self.itlb: Dict[int, int] = {}               # virtual page -> physical page number
         # virtual PC | ISA state -> translated block: the engine's front cache,
         # valid exactly as long as the instruction-side translations are
@@ -51,7 +54,7 @@ class SoftTLB:
         self.on_code_write: Callable[[int], None] = lambda ppage: None
         self.strict_alignment = False                # SCTLR.A
         self.big_endian = False                      # CPSR.E: all data accesses take the slow path
-        self._tables = (self.rd, self.wr, self.itlb, self.vblocks)
+        self._tables = (self.rd, self.wr, self.wr_code, self.itlb, self.vblocks)
         self.accessors = self._make_accessors()
 
     def flush(self) -> None:
@@ -102,6 +105,7 @@ class SoftTLB:
     # -- data side: the slow path --------------------------------------------------
 
     def read(self, va: int, size: int, user: bool = False, aligned: bool = False) -> int:
+        va &= 0xFFFFFFFF             # translated code may pass an unreduced address
         if va & (size - 1):
             if aligned or self.strict_alignment:
                 raise GuestFault(Fault(ALIGNMENT, va))
@@ -115,6 +119,7 @@ class SoftTLB:
         return value
 
     def write(self, va: int, size: int, value: int, user: bool = False, aligned: bool = False) -> None:
+        va &= 0xFFFFFFFF
         value &= (1 << (8 * size)) - 1
         if self.big_endian:
             value = int.from_bytes(value.to_bytes(size, "little"), "big")
@@ -157,11 +162,31 @@ class SoftTLB:
             self.rd[va >> PAGE_SHIFT] = page
 
     def _fill_write(self, va: int, pa: int) -> None:
-        if pa >> PAGE_SHIFT in self.code_lines:
-            return
         page = self.bus.ram_page(pa)
         if page is not None:
-            self.wr[va >> PAGE_SHIFT] = page
+            if pa >> PAGE_SHIFT in self.code_lines:
+                self.wr_code[va >> PAGE_SHIFT] = (page, pa >> PAGE_SHIFT)
+            else:
+                self.wr[va >> PAGE_SHIFT] = page
+
+    def store_mixed(self, va: int, size: int, value: int) -> bool:
+        """The store path for a page that holds translated code: done here
+        (True) when the store is aligned and misses the code lines."""
+        entry = self.wr_code.get(va >> PAGE_SHIFT)
+        if entry is None or va & (size - 1) or self.big_endian:
+            return False
+        page, ppage = entry
+        lines = self.code_lines.get(ppage, 0)
+        if lines >> ((va & PAGE_MASK) >> CODE_LINE_SHIFT) & 1:
+            return False
+        i = (va & PAGE_MASK) >> 2
+        if size == 4:
+            page[i] = value & 0xFFFFFFFF
+        else:
+            shift = (va & 3) << 3
+            mask = ((1 << (8 * size)) - 1) << shift
+            page[i] = (page[i] & (0xFFFFFFFF ^ mask)) | ((value << shift) & mask)
+        return True
 
     # -- the accessors translated code calls ---------------------------------------------
 
@@ -174,7 +199,12 @@ class SoftTLB:
         accesses of LDRT/STRT and friends.
         """
         rd, wr = self.rd, self.wr
-        read, write = self.read, self.write
+        read = self.read
+        store_mixed, write_slow = self.store_mixed, self.write
+
+        def write(a, size, v, aligned=False):
+            if not store_mixed(a, size, v):
+                write_slow(a, size, v, aligned=aligned)
 
         def ld8(a):
             p = rd.get(a >> 12)
@@ -251,12 +281,12 @@ class SoftTLB:
             return read(a, 4, user=True)
 
         def st8u(a, v):
-            write(a, 1, v, user=True)
+            write_slow(a, 1, v, user=True)
 
         def st16u(a, v):
-            write(a, 2, v, user=True)
+            write_slow(a, 2, v, user=True)
 
         def st32u(a, v):
-            write(a, 4, v, user=True)
+            write_slow(a, 4, v, user=True)
 
         return {name: fn for name, fn in locals().items() if callable(fn) and name[:2] in ("ld", "st")}

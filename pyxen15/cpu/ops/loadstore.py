@@ -97,16 +97,24 @@ def _const(expr: str) -> Optional[int]:
         return None
 
 
-def _offset_address(base: str, offset: Offset, add: bool) -> str:
-    """base + offset or base - offset, modulo 2^32; folded when both are known."""
+def _offset_address(base: str, offset: Offset, add: bool, wrap: bool = True) -> str:
+    """base + offset or base - offset, modulo 2^32; folded when both are known.
+
+    With ``wrap=False`` the sum is left unreduced, for an address that goes
+    straight to an accessor: one outside 0..2^32-1 misses the TLB and the
+    slow path reduces it, which saves the hot path a mask of a (usually
+    multi-digit) Python int.
+    """
     if isinstance(offset, int):
         if offset == 0:
             return base
         k = _const(base)
         if k is not None:
             return "0x%x" % ((k + offset if add else k - offset) & 0xFFFFFFFF)
-        return "(%s %s 0x%x) & 0xffffffff" % (base, "+" if add else "-", offset)
-    return "(%s %s %s) & 0xffffffff" % (base, "+" if add else "-", offset)
+        expr = "%s %s 0x%x" % (base, "+" if add else "-", offset)
+    else:
+        expr = "%s %s %s" % (base, "+" if add else "-", offset)
+    return "(%s) & 0xffffffff" % expr if wrap else expr
 
 
 def _base(e, n: int) -> str:
@@ -187,7 +195,7 @@ def ldst_execute(e, acc: Access, t: int, n: int, offset: Offset, add: bool,
             return
     base = _base(e, n)
     if not wback:
-        address = _offset_address(base, offset, add)
+        address = _offset_address(base, offset, add, wrap=False)
         if acc.load:
             _load_write(e, t, acc.load_expr(address, unpriv))
         else:
