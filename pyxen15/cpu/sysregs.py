@@ -441,7 +441,9 @@ def _ats(user: bool, write: bool):
     """ATS1C*/ATS12NSO*/ATS1H*: translate through the MMU (SoftTLB.translate)
     and write PAR.  The translation regime and the memory attributes in PAR
     (all reported as 0 here) belong to the MMU; a fault is reported with
-    PAR.F = 1 and the fault status in the PAR format TTBCR.EAE selects."""
+    PAR.F = 1 and the fault status in the PAR format TTBCR.EAE selects:
+    short, FS[5:0] = {ExT, FS[4], FS[3:0]} in bits 6:1; long, the status
+    code in bits 6:1, S2WLK (bit 8), FSTAGE (bit 9), LPAE (bit 11)."""
     def op(s, va):
         try:
             pa = s.core.tlb.translate(va & MASK32, write, False, user)
@@ -449,16 +451,17 @@ def _ats(user: bool, write: bool):
             fault = exc.fault
             if s.ttbcr & (1 << 31):
                 s.par = (1 << 11) | (long_fsc(fault) << 1) | 1 | \
-                    ((1 << 9) if fault.stage == 2 else 0)
+                    ((1 << 9) if fault.stage == 2 else 0) | ((1 << 8) if fault.s1ptw else 0)
             else:
                 fsr = short_fsr(fault)
                 fs = ((fsr >> 12 & 1) << 5) | ((fsr >> 10 & 1) << 4) | (fsr & 0xF)
                 s.par = (fs << 1) | 1
             return
+        # PAR.NS (bit 9) is set: every access of this core is Non-secure.
         if s.ttbcr & (1 << 31):
-            s.par = (pa & 0xFFFFFFF000) | (1 << 11)
+            s.par = (pa & 0xFFFFFFF000) | (1 << 11) | (1 << 9)
         else:
-            s.par = pa & 0xFFFFF000
+            s.par = (pa & 0xFFFFF000) | (1 << 9)
     return op
 
 

@@ -309,8 +309,9 @@ def test_tlb_maintenance_flushes_the_soft_tlb():
 
 
 def test_ats1cpr_with_the_mmu_off_gives_the_flat_address():
+    """PAR: PA[31:12], NS = 1 (bit 9), F = 0."""
     m, _ = run_system("mcr p15, 0, r0, c7, c8, 0\nmrc p15, 0, r1, c7, c4, 0", regs={0: 0x12345678})
-    assert m.cpu.r[1] == 0x12345000
+    assert m.cpu.r[1] == 0x12345200
 
 
 def test_isr_shows_pending_and_virtual_interrupts():

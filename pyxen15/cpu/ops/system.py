@@ -166,19 +166,19 @@ def _guarded(e, call: str, test: str) -> None:
         e.line("c.IT = %d" % e.itstate)
     e.line("v = %s" % call)
     e.line("if %s:" % test)
-    e.line("    return %s" % ("~v" if test == "v < 0" else "v"))
+    e.indent(1)
+    e.leave("~v" if test == "v < 0" else "v")
+    e.indent(-1)
     if synced:
         e.line("c.IT = %d" % e.entry_itstate)
 
 
 def _undefined_if(e, test: str) -> None:
     """UNDEFINED when `test` holds at run time (a mode check); else go on."""
-    ended = e.ended
     e.line("if %s:" % test)
     e.indent(1)
     e.undefined()
     e.indent(-1)
-    e.ended = ended
 
 
 def _iss_cond(e) -> int:
@@ -221,6 +221,7 @@ def _msr(e, spsr: bool, mask: int, value: str) -> None:
         return
     if mask & 3:
         e.line("c.cpsr_write_by_instr(%s, %d, False)" % (value, mask))
+        e.cycles_extra(SERIALIZING_CYCLES - 1)
         e.end_block()
         return
     e.line("v = %s" % value)
