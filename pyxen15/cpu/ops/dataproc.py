@@ -28,6 +28,11 @@ LOGIC = {
     "BIC": "{x} & ({y} ^ 0xffffffff)", "MOV": "{y}", "MVN": "{y} ^ 0xffffffff",
     "TST": "{x} & {y}", "TEQ": "{x} ^ {y}",
 }
+# The same sums, modulo 2^32, when no flag needs the carry or overflow
+DIRECT = {
+    "ADD": "{x} + {y}", "ADC": "{x} + {y} + c.CF", "SUB": "{x} - {y}",
+    "SBC": "{x} - {y} - 1 + c.CF", "RSB": "{y} - {x}", "RSC": "{y} - {x} - 1 + c.CF",
+}
 NO_RESULT = {"CMP", "CMN", "TST", "TEQ"}
 SUBTRACT = {"SUB", "CMP", "RSB"}          # carry-in 1: the plain subtractions
 NO_RN = {"MOV", "MVN"}
@@ -61,15 +66,10 @@ def dp_execute(e, name: str, d: int, n: Optional[int], y: str, carry: Optional[s
     flags = setflags and (d != 15 or name in NO_RESULT)
     if name in ARITH:
         xs, ys, cin = (_paren(t.format(**ops)) for t in ARITH[name])
-        k = _const(y)
         if not flags:
-            if name in ("ADD", "SUB") and k is not None:
-                k = k if name == "ADD" else -k
-                result = "(%s %s %d) & 0xffffffff" % (ops["x"], "+-"[k < 0], abs(k))
-            elif cin == "0":
-                result = "(%s + %s) & 0xffffffff" % (xs, ys)
-            else:
-                result = "(%s + %s + %s) & 0xffffffff" % (xs, ys, cin)
+            # Without flags the sum modulo 2^32 is all that matters, and the
+            # direct form is fewer operations on (often multi-digit) ints.
+            result = "(%s) & 0xffffffff" % DIRECT[name].format(**ops)
         elif name in SUBTRACT:
             # x - y is AddWithCarry(x, NOT(y), 1): C is "no borrow" (x >= y
             # unsigned), V is set when x and y differ in sign and the result's
@@ -124,13 +124,20 @@ def dp_execute(e, name: str, d: int, n: Optional[int], y: str, carry: Optional[s
         e.wr(d, result)
 
 
-def _shifted(e, m: int, stype: int, imm5: int, want_carry: bool):
-    """Rm shifted by an immediate: the expression, and its carry out."""
+def _shifted(e, m: int, stype: int, imm5: int, name: str, setflags: bool):
+    """Rm shifted by an immediate, as the second operand of `name`: the
+    expression, and its carry out when the operation needs it (a logical
+    operation that sets flags).  An arithmetic one without flags reduces its
+    own result modulo 2^32, so the shift need not."""
     srtype, amount = decode_imm_shift(stype, imm5)
     if srtype == SRTYPE_LSL and amount == 0:
         return e.rd(m), "c.CF"
-    e.line("v = %s" % e.rd(m))
-    return emit_imm_shift("v", srtype, amount, want_carry)
+    need_carry = setflags and name in LOGIC
+    if need_carry:
+        e.line("v = %s" % e.rd(m))
+        return emit_imm_shift("v", srtype, amount, True)
+    wrap = not (name in DIRECT and not setflags)
+    return emit_imm_shift(e.rd(m), srtype, amount, False, wrap=wrap)[0], None
 
 
 def _reg_shifted(e, m: int, stype: int, s: int):
@@ -171,9 +178,9 @@ def _a32_handlers(name: str) -> None:
 
     @op(HANDLERS, name + "_rrri")
     def reg(e, f):
-        y, carry = _shifted(e, f["rm"], f["stype"], f["imm"], True)
-        dp_execute(e, name, rd_of(f), f["rn"] if has_rn else None, y, carry,
-                   flags_always or bool(f.get("S")))
+        setflags = flags_always or bool(f.get("S"))
+        y, carry = _shifted(e, f["rm"], f["stype"], f["imm"], name, setflags)
+        dp_execute(e, name, rd_of(f), f["rn"] if has_rn else None, y, carry, setflags)
 
     @op(HANDLERS, name + "_rrrr", cycles=2)
     def regreg(e, f):
@@ -248,7 +255,7 @@ def _t32_handlers(name: str, compare: bool, move: bool) -> None:
     @op(HANDLERS, "T32_%s_rr" % name)
     def reg(e, f):
         d, n, setflags = operands(f)
-        y, carry = _shifted(e, f["rm"], f["stype"], f["imm"], True)
+        y, carry = _shifted(e, f["rm"], f["stype"], f["imm"], name, setflags)
         dp_execute(e, name, d, n, y, carry, setflags)
 
 
@@ -324,8 +331,9 @@ def _t16_table() -> str:
 
 def _t16_shift_imm(stype: int):
     def emit(e, f):
-        y, carry = _shifted(e, f["rm"], stype, f["imm"], True)
-        dp_execute(e, "MOV", f["rd"], None, y, carry, not e.in_it_block)
+        setflags = not e.in_it_block
+        y, carry = _shifted(e, f["rm"], stype, f["imm"], "MOV", setflags)
+        dp_execute(e, "MOV", f["rd"], None, y, carry, setflags)
     return emit
 
 

@@ -52,14 +52,16 @@ def shift_c(value: int, srtype: int, amount: int, carry_in: int) -> Tuple[int, i
 
 
 def emit_imm_shift(value: str, srtype: int, amount: int,
-                   carry: bool) -> Tuple[str, Optional[str]]:
+                   carry: bool, wrap: bool = True) -> Tuple[str, Optional[str]]:
     """Python expressions for Shift_C(value, srtype, amount, APSR.C) with a
-    constant amount: (result, carry out).  `value` must be a simple name or
-    constant, since it may appear more than once."""
+    constant amount: (result, carry out).  `value` must be a name, a register
+    or a constant, since it may appear more than once.  With ``wrap=False``
+    an LSL result is left unreduced, for a consumer that reduces its own."""
     if srtype == SRTYPE_LSL:
         if amount == 0:
             return value, "c.CF"
-        return ("((%s << %d) & 0xffffffff)" % (value, amount),
+        shifted = "(%s << %d)" % (value, amount)
+        return ("(%s & 0xffffffff)" % shifted if wrap else shifted,
                 "((%s >> %d) & 1)" % (value, 32 - amount) if carry else None)
     if srtype == SRTYPE_LSR:
         if amount == 32:
