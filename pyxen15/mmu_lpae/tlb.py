@@ -198,7 +198,7 @@ class SoftTLB:
         LDREX/STREX: A3.2.1); ``ld32u``/``st32u`` are the unprivileged
         accesses of LDRT/STRT and friends.
         """
-        rd, wr = self.rd, self.wr
+        rget, wget = self.rd.get, self.wr.get     # bound once: the tables are cleared in place
         read = self.read
         store_mixed, write_slow = self.store_mixed, self.write
 
@@ -207,25 +207,25 @@ class SoftTLB:
                 write_slow(a, size, v, aligned=aligned)
 
         def ld8(a):
-            p = rd.get(a >> 12)
+            p = rget(a >> 12)
             if p is not None:
                 return (p[(a & 0xFFF) >> 2] >> ((a & 3) << 3)) & 0xFF
             return read(a, 1)
 
         def ld16(a):
-            p = rd.get(a >> 12)
+            p = rget(a >> 12)
             if p is not None and not a & 1:
                 return (p[(a & 0xFFF) >> 2] >> ((a & 2) << 3)) & 0xFFFF
             return read(a, 2)
 
         def ld32(a):
-            p = rd.get(a >> 12)
+            p = rget(a >> 12)
             if p is not None and not a & 3:
                 return p[(a & 0xFFF) >> 2]
             return read(a, 4)
 
         def ld32a(a):
-            p = rd.get(a >> 12)
+            p = rget(a >> 12)
             if p is not None and not a & 3:
                 return p[(a & 0xFFF) >> 2]
             return read(a, 4, aligned=True)
@@ -234,7 +234,7 @@ class SoftTLB:
             return read(a, 2, aligned=True) if a & 1 else ld16(a)
 
         def st8(a, v):
-            p = wr.get(a >> 12)
+            p = wget(a >> 12)
             if p is not None:
                 i = (a & 0xFFF) >> 2
                 shift = (a & 3) << 3
@@ -243,7 +243,7 @@ class SoftTLB:
                 write(a, 1, v)
 
         def st16(a, v):
-            p = wr.get(a >> 12)
+            p = wget(a >> 12)
             if p is not None and not a & 1:
                 i = (a & 0xFFF) >> 2
                 shift = (a & 2) << 3
@@ -252,14 +252,14 @@ class SoftTLB:
                 write(a, 2, v)
 
         def st32(a, v):
-            p = wr.get(a >> 12)
+            p = wget(a >> 12)
             if p is not None and not a & 3:
                 p[(a & 0xFFF) >> 2] = v
             else:
                 write(a, 4, v)
 
         def st32a(a, v):
-            p = wr.get(a >> 12)
+            p = wget(a >> 12)
             if p is not None and not a & 3:
                 p[(a & 0xFFF) >> 2] = v
             else:
