@@ -117,12 +117,13 @@ def hsr_value(ec: int, iss: int, il: bool = True) -> int:
     """WriteHSR() (B3.13.6): EC, IL, ISS.
 
     IL is the instruction length (1: 32-bit) for syndromes that describe an
-    instruction, and 1 for those that do not: EC 0x00, the prefetch aborts,
-    and data aborts whose ISS is not valid (ISV = 0).
+    instruction.  For those that do not -- EC 0x00, the prefetch aborts, and
+    data aborts whose ISS is not valid (ISV = 0) -- ARMv7 makes IL UNK/SBZP
+    (ARMv8 later made it RES1); it is 0 here, as QEMU's cortex-a15 reports.
     """
     if ec in (EC_UNKNOWN, EC_PABT_LOWER, EC_PABT_HYP) or \
             (ec in (EC_DABT_LOWER, EC_DABT_HYP) and not iss & ISS_ISV):
-        il = True
+        il = False
     return (ec << 26) | (int(il) << 25) | (iss & 0x1FFFFFF)
 
 

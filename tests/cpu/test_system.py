@@ -125,7 +125,7 @@ def test_banked_access_unpredictable_cases_are_undefined(src, mode):
 
 def test_hyp_mode_owns_the_lr_usr_banked_name_unpredictably():
     m, reason = run_system("mrs r1, lr_usr", cpsr=HYP, until=HVBAR + 4)
-    assert reason == "until" and m.cpu.sys.hsr == hsr(0, 0)
+    assert reason == "until" and m.cpu.sys.hsr == hsr(0, 0, il=0)
 
 
 # -- CPS, SETEND --------------------------------------------------------------------------------
@@ -247,7 +247,7 @@ def test_inaccessible_registers_are_undefined(src, mode):
 
 def test_undefined_in_hyp_goes_to_the_hyp_undef_vector():
     m, reason = run_system("mcr p15, 0, r0, c0, c0, 0", cpsr=HYP, until=HVBAR + 4)
-    assert reason == "until" and m.cpu.sys.hsr == hsr(0, 0) and m.cpu.elr_hyp == CODE
+    assert reason == "until" and m.cpu.sys.hsr == hsr(0, 0, il=0) and m.cpu.elr_hyp == CODE
 
 
 def test_hyp_registers_accessible_in_hyp():
@@ -424,4 +424,4 @@ def test_hsctlr_a_checks_alignment_in_hyp_only():
     assert reason == "until" and m.cpu.mode == SVC
     m, reason = run_system("mcr p15, 4, r0, c1, c0, 0\nldr r1, [r2]", cpsr=HYP,
                            regs={0: sysregs.HSCTLR_RESET | 2, 2: CODE + 0x101}, until=HVBAR + 0x10)
-    assert reason == "until" and m.cpu.sys.hsr == hsr(0x25, 0x21)
+    assert reason == "until" and m.cpu.sys.hsr == hsr(0x25, 0x21, il=0)

@@ -31,7 +31,10 @@ from ..state import MODE_HYP, MODE_NAMES, MODE_SYS, MODE_USR
 
 HANDLERS: Dict[str, Op] = {}
 
-# Cycle classes (A15 TRM; the KVM/ARM paper's 27-cycle trap round trip)
+# Cycle classes.  Estimates, not published per-instruction figures: the
+# KVM/ARM paper measures a 27-cycle trap round trip on the A15 (entry,
+# a few handler instructions, ERET), so entry and return cost ~12 each;
+# the serializing system instructions a few cycles; ISB a partial refill.
 EXCEPTION_CYCLES = 12       # taking an exception, or returning from one
 SERIALIZING_CYCLES = 4      # MSR to control fields, CPS, SETEND, MCR, DSB
 ISB_CYCLES = 8              # an ISB refills the pipeline
