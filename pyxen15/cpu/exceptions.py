@@ -45,7 +45,8 @@ from .state import (MODE_ABT, MODE_FIQ, MODE_HYP, MODE_IRQ, MODE_SVC,
 MASK32 = 0xFFFFFFFF
 
 # Vector offsets (B1.8.1)
-VEC_UNDEF, VEC_SVC, VEC_PABT, VEC_DABT, VEC_HYPTRAP, VEC_IRQ, VEC_FIQ = 0x04, 0x08, 0x0C, 0x10, 0x14, 0x18, 0x1C
+VEC_UNDEF, VEC_SVC, VEC_PABT, VEC_DABT = 0x04, 0x08, 0x0C, 0x10
+VEC_HYPTRAP, VEC_IRQ, VEC_FIQ = 0x14, 0x18, 0x1C
 VEC_HVC = VEC_SVC            # HVC taken in HYP mode uses the SVC/HVC slot
 
 # HSR.EC values (B3.13.6, Table B3-20)

@@ -105,9 +105,10 @@ def _compile_traps(text: str) -> Tuple[Tuple[str, int, int, bool, bool], ...]:
     return tuple(out)
 
 
-def _implementation_defined(crn: int, opc1: int, crm: int) -> bool:
+def _implementation_defined(crn: int, crm: int) -> bool:
     """The CP15 space HCR.TIDCP traps (B4.1.65): lockdown, DMA and TCM
-    registers, CRn = 9 (CRm c0-c2, c5-c8), 10 (c0, c1, c4, c8), 11 (c0-c8, c15)."""
+    registers, CRn = 9 (CRm c0-c2, c5-c8), 10 (c0, c1, c4, c8), 11 (c0-c8,
+    c15), with any opc1."""
     if crn == 9:
         return crm in (0, 1, 2, 5, 6, 7, 8)
     if crn == 10:
@@ -136,7 +137,7 @@ class SysReg:
         # HSTR.T<n> (B4.1.74): CP15 only, by CRn (CRm for 64-bit); T4 and T14 do not exist.
         n = crm if is64 else crn
         self.hstr_bit = (1 << n) if cp == 15 and n not in (4, 14) else 0
-        self.impdef = cp == 15 and not is64 and _implementation_defined(crn, opc1, crm)
+        self.impdef = cp == 15 and not is64 and _implementation_defined(crn, crm)
         if cp == 15:
             self.ec = 0x04 if is64 else 0x03
         else:
@@ -153,32 +154,25 @@ class SysReg:
         return "<%s p%d, %d, c%d, c%d, %d>" % (self.name, self.cp, self.opc1, self.crn, self.crm, self.opc2)
 
 
-def _stored(attr: str, wmask: int, half: bool, after: Optional[Callable]):
-    """Read and write functions for a register kept in attribute `attr`.
-    `half`: the 32-bit view of a 64-bit register (its low word)."""
-    if half:
-        def read(s):
-            return getattr(s, attr) & MASK32
+def _stored(attr: str, wmask: int, view: int, after: Optional[Callable]):
+    """Read and write functions for a register kept in attribute `attr`;
+    `view` is the part of it the access sees (the low word, for the 32-bit
+    view of a 64-bit register such as TTBR0)."""
+    wmask &= view
 
-        def write(s, v):
-            old = getattr(s, attr)
-            setattr(s, attr, (old & ~(wmask & MASK32)) | (v & wmask & MASK32))
-            if after is not None:
-                after(s, old)
-    else:
-        def read(s):
-            return getattr(s, attr)
+    def read(s):
+        return getattr(s, attr) & view
 
-        def write(s, v):
-            old = getattr(s, attr)
-            setattr(s, attr, (old & ~wmask) | (v & wmask))
-            if after is not None:
-                after(s, old)
+    def write(s, v):
+        old = getattr(s, attr)
+        setattr(s, attr, (old & ~wmask) | (v & wmask))
+        if after is not None:
+            after(s, old)
     return read, write
 
 
 def _make(name, cp, opc1, crn, crm, opc2, is64, access, reset=0, trap="", pl0=None, enabled=None,
-          attr=None, wmask=None, half=False, after=None, read=None, write=None, op=None):
+          attr=None, wmask=None, after=None, read=None, write=None, op=None):
     """Build one row.  Behaviour, by keyword:
 
     * ``attr``: kept in that attribute (default: the name in lower case),
@@ -197,8 +191,9 @@ def _make(name, cp, opc1, crn, crm, opc2, is64, access, reset=0, trap="", pl0=No
         if attr is None and read is None:
             attr = name.lower()
         if attr is not None:
-            full = MASK64 if is64 else MASK32
-            r, w = _stored(attr, full if wmask is None else wmask, half, after)
+            # A 32-bit access sees the low word: TTBR0 of the 64-bit TTBR0, PAR of PAR_64.
+            view = MASK64 if is64 else MASK32
+            r, w = _stored(attr, MASK64 if wmask is None else wmask, view, after)
             read = read or r
             write = write or w
     return SysReg(name, cp, opc1, crn, crm, opc2, is64, access, trap, pl0, enabled, attr, reset,
@@ -596,7 +591,7 @@ def _cache_ops() -> List[SysReg]:
         reg("CP15ISB", 15, 0, 7, 5, 4, "PL0_W", op=_nop, enabled=_cp15_barriers_enabled),
         reg("CP15DSB", 15, 0, 7, 10, 4, "PL0_W", op=_nop, enabled=_cp15_barriers_enabled),
         reg("CP15DMB", 15, 0, 7, 10, 5, "PL0_W", op=_nop, enabled=_cp15_barriers_enabled),
-        reg("PAR", 15, 0, 7, 4, 0, "PL1_RW", half=True, wmask=0xFFFFFFFF),
+        reg("PAR", 15, 0, 7, 4, 0, "PL1_RW"),
         reg64("PAR_64", 15, 0, 7, "PL1_RW", attr="par"),
     ]
     for opc2, name in enumerate(("ATS1CPR", "ATS1CPW", "ATS1CUR", "ATS1CUW")):
@@ -665,10 +660,8 @@ TABLE: List[SysReg] = [
     reg("HACR", 15, 4, 1, 1, 7, "PL2_RW"),
 
     # -- c2, c3: translation table base and control, domains (B4.1.153-155, B4.1.43) ----------
-    reg("TTBR0", 15, 0, 2, 0, 0, "PL1_RW", half=True, wmask=MASK32, trap="TVM",
-        after=_translation_changed),
-    reg("TTBR1", 15, 0, 2, 0, 1, "PL1_RW", half=True, wmask=MASK32, trap="TVM",
-        after=_translation_changed),
+    reg("TTBR0", 15, 0, 2, 0, 0, "PL1_RW", trap="TVM", after=_translation_changed),
+    reg("TTBR1", 15, 0, 2, 0, 1, "PL1_RW", trap="TVM", after=_translation_changed),
     reg("TTBCR", 15, 0, 2, 0, 2, "PL1_RW", wmask=TTBCR_WMASK, trap="TVM", after=_translation_changed),
     reg("HTCR", 15, 4, 2, 0, 2, "PL2_RW", reset=0x80800000, wmask=0x00003F07,
         after=_translation_changed),
@@ -761,6 +754,7 @@ def lookup(cp: int, opc1: int, crn: int, crm: int, opc2: int) -> SysReg:
     r = _BY_KEY.get((False, cp, opc1, crn, crm, opc2))
     if r is None:
         r = _register(_make("UNALLOCATED", cp, opc1, crn, crm, opc2, False, "", read=lambda s: 0))
+        log.info("unallocated system register %r: UNDEFINED unless trapped", r)
     return r
 
 
@@ -769,6 +763,7 @@ def lookup64(cp: int, opc1: int, crm: int) -> SysReg:
     r = _BY_KEY.get((True, cp, opc1, crm))
     if r is None:
         r = _register(_make("UNALLOCATED", cp, opc1, 0, crm, 0, True, "", read=lambda s: 0))
+        log.info("unallocated system register %r: UNDEFINED unless trapped", r)
     return r
 
 

@@ -9,7 +9,7 @@ hand from those; run_system (test_exceptions.py) assembles with GNU as.
 import pytest
 
 from snippets import CODE, gnu_assemble, isa_params
-from test_exceptions import HVBAR, HYP, IRQ, SVC, SYS, UND, USR, FIQ, VBAR, hsr, run_system
+from test_exceptions import FIQ, HVBAR, HYP, IRQ, SVC, SYS, USR, VBAR, hsr, run_system
 from pyxen15.cpu import sysregs
 from pyxen15.cpu.decode import decode
 
