@@ -6,6 +6,9 @@ Shift_C, ARMExpandImm_C); each row says why in its name.
 
 import pytest
 
+from pyxen15.machine import Machine
+from snippets import CODE, gnu_assemble, run_snippet
+
 # (name, source, initial registers, expected registers, expected NZCV)
 A32_CASES = [
     ("add_imm", "add r0, r1, #5", {1: 10}, {0: 15}, "----"),
@@ -72,3 +75,23 @@ def test_t32(snippet, name, src, regs, expect, nzcv):
     for i, v in expect.items():
         assert s.r[i] == v, "r%d = 0x%x, want 0x%x" % (i, s.r[i], v)
     assert s.flags[:4] == nzcv
+
+
+
+def test_t32_bxj_is_bx():
+    """BXJ with the trivial Jazelle implementation is BX (A2.10), in T32 too:
+    a target with bit 0 clear enters ARM state."""
+    m = run_snippet("adr r0, arm\nbxj r0\n.align 2\narm: .arm\nmov r1, #7", thumb=True)
+    assert m.cpu.T == 0 and m.cpu.r[1] == 7
+
+
+def test_subs_pc_lr_is_undefined_in_hyp():
+    """SUBS PC, LR is UNDEFINED in HYP mode (B9.3.20): HYP's Undefined
+    Instruction vector, HSR.EC = 0, ELR_hyp at the instruction."""
+    m = Machine(ram_size=16 << 20)
+    m.mem.write(CODE, gnu_assemble("subs pc, lr, #4", thumb=False))
+    m.cpu.set_cpsr(0x1DA)
+    m.cpu.sys.hvbar = CODE + 0x100
+    m.cpu.pc = CODE
+    assert m.run(until=CODE + 0x104, max_insns=5).reason == "until"
+    assert m.cpu.mode == 0x1A and m.cpu.elr_hyp == CODE and m.cpu.sys.hsr >> 26 == 0

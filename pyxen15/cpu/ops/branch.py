@@ -38,6 +38,7 @@ T32_B       1111 0Gii iiiiiiii 10J1 Kiii iiii iiii
 T32_BL      1111 0Gii iiiiiiii 11J1 Kiii iiii iiii
 T32_BLX_i   1111 0Gii iiiiiiii 11J0 Kiii iiii iii-
 T32_TBB     1110 1000 1101 nnnn 1111 0000 000h mmmm
+T32_BXJ     1111 0011 1100 mmmm 10-0 ---- ---- ----
 """,
 }
 FIELDS = {
@@ -66,9 +67,12 @@ def blx_imm_a32(e, f):
     e.bx_write_pc("0x%x" % (target | 1))
 
 
-@op(HANDLERS, "BX", "BXJ", "T16_BX", cycles=BRANCH_CYCLES)
+@op(HANDLERS, "BX", "BXJ", "T16_BX", "T32_BXJ", cycles=BRANCH_CYCLES)
 def bx(e, f):
     """BX; BXJ behaves as BX because Jazelle is the trivial implementation (A2.10)."""
+    if e.isa == "T32" and e.in_it_block and not e.last_in_it_block:
+        e.unpredictable()
+        return
     e.bx_write_pc(e.rd(f["rm"]))
 
 

@@ -117,7 +117,7 @@ def dp_execute(e, name: str, d: int, n: Optional[int], y: str, carry: Optional[s
         return
     if d == 15:
         if setflags:
-            e.exit_to("c.alu_exception_return(%s)" % result)
+            e.exit_to("c.alu_exception_return(%s, 0x%x)" % (result, e.pc))   # UNDEFINED in HYP
         else:
             e.alu_write_pc(result)
     else:
