@@ -81,9 +81,7 @@ def test_guest_store_into_code_page_is_seen():
     """)
     m.cpu.r[1] = new
     m.cpu.r[2] = CODE + 8
-    result = m.run(until=CODE + 28, max_insns=100)
-    if result.reason != "until":
-        pytest.skip("needs the load/store family")
+    assert m.run(until=CODE + 28, max_insns=100).reason == "until"
     assert m.cpu.r[0] == 7
 
 
@@ -119,10 +117,8 @@ def test_undefined_instruction_takes_undef_exception():
 
 def test_halting_wfi_with_nothing_to_wake_it_stops_the_run():
     m = machine_with("wfi")
-    result = m.run(max_insns=10)
-    if m.cpu.mode == 0x1B:
-        pytest.skip("needs the system family (WFI)")
-    assert result.reason == "halt"
+    assert m.run(max_insns=10).reason == "halt"
+    assert m.cpu.mode == 0x13 and m.icount == 1
 
 
 def test_block_ended_by_a_state_change_falls_through():

@@ -24,14 +24,6 @@ class Failure:
             self.reason, self.pc, self.cpsr, self.detail)
 
 
-def available():
-    try:
-        import pyxen15.machine  # noqa: F401
-    except Exception:           # the core may be mid-rewrite: skip, don't error
-        return False
-    return True
-
-
 class PyxRunner:
     """Reuses one Machine; ``run(case)`` returns (State or Failure, instructions)."""
 
