@@ -18,14 +18,16 @@ def diff_scale(config):
 
 
 def pytest_generate_tests(metafunc):
-    """``diff_batch``: (isa, start, count) of each batch of the long run; the
-    module's ISA is its ``ISA`` global."""
+    """``diff_batch``: (isa, start, count) of each batch of the long run, for
+    both instruction sets."""
     if "diff_batch" in metafunc.fixturenames:
-        isa = metafunc.module.ISA
-        nb, n = run.batch_count(isa, diff_scale(metafunc.config))
-        params = [(isa, b * run.BATCH, min(run.BATCH, n - b * run.BATCH)) for b in range(nb)]
-        metafunc.parametrize("diff_batch", params,
-                             ids=["%s-batch%d" % (isa, b) for b in range(nb)])
+        params, ids = [], []
+        for isa in ("a32", "t32"):
+            nb, n = run.batch_count(isa, diff_scale(metafunc.config))
+            for b in range(nb):
+                params.append((isa, b * run.BATCH, min(run.BATCH, n - b * run.BATCH)))
+                ids.append("%s-batch%d" % (isa, b))
+        metafunc.parametrize("diff_batch", params, ids=ids)
 
 
 @pytest.fixture(scope="session")

@@ -1,18 +1,17 @@
-"""T32 random instruction streams (Thumb-2: 32-bit and 16-bit encodings, IT
-blocks, CBZ/TBB, interworking): pyxen15 must end in QEMU's state.
+"""Random instruction streams, A32 and T32 (Thumb-2: 32-bit and 16-bit
+encodings, IT blocks, CBZ/TBB, interworking): pyxen15 must end in QEMU's state.
 
-The default size executes >= 100,000 instructions; ``--diff-scale K`` multiplies
-it, ``--diff-seed N`` draws other streams (a failure names its seed and index).
+The default size executes >= 100,000 instructions per instruction set;
+``--diff-scale K`` multiplies it, ``--diff-seed N`` draws other streams (a
+failure names its seed and index).
 """
 
 import pytest
 
 from . import run
 
-ISA = "t32"
 
-
-def test_t32_streams_match_qemu(diff_batch, seed, pyx_runner):
+def test_streams_match_qemu(diff_batch, seed, pyx_runner):
     isa, start, count = diff_batch
     res = run.run_batch(isa, seed, start, count, pyx_runner)
     if res.mismatches:
