@@ -5,14 +5,13 @@ instructors share.
 """
 
 import logging
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, Optional
 
 from .board_vexpress.memmap import DEFAULT_RAM_SIZE, DEVICES, MAX_RAM_SIZE, RAM_BASE
 from .board_vexpress.pl011 import PL011
 from .board_vexpress.semihosting import Semihosting
 from .bus import Bus, BusError, Ram
 from .cpu.core import Core, StopRun
-from .cpu.state import MODE_HYP, MODE_SVC
 from .cpu.sysregs import SysRegs
 from .errors import GuestExit, PyxenError
 from .mmu_lpae.tlb import SoftTLB

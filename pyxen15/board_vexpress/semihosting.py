@@ -24,7 +24,7 @@ Only 32-bit guests exist here, so every field is one little-endian word.
 
 import logging
 import struct
-from typing import Callable, Dict, Optional, Set
+from typing import Callable, Optional
 
 from pyxen15.errors import GuestExit
 

@@ -14,7 +14,7 @@ sysregs.py; both work on this object.
 import logging
 from typing import Callable, Dict, List, Optional, Set
 
-from ..mmu_lpae.faults import Fault, GuestFault
+from ..mmu_lpae.faults import GuestFault
 from ..mmu_lpae.tlb import SoftTLB
 from . import exceptions
 from .decode import FAMILIES, decode, is_t32_prefix

@@ -17,7 +17,7 @@ through the source line it came from, so the hot path pays nothing for
 precise aborts.
 """
 
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Tuple
 
 MASK32 = 0xFFFFFFFF
 

@@ -22,7 +22,7 @@ accessor closures and the closures hold the tables.
 """
 
 from array import array
-from typing import Callable, Dict, Optional
+from typing import Callable, Dict
 
 from ..bus import Bus, BusError, PAGE_SHIFT
 from .faults import ALIGNMENT, EXTERNAL, Fault, GuestFault

@@ -92,3 +92,15 @@ def isa_params(cases):
     """One test per case and instruction set ("A", "T" or "AT" in the case)."""
     return [pytest.param(thumb, *case[2:], id="%s-%s" % ("T32" if thumb else "A32", case[0]))
             for case in cases for thumb in (False, True) if "AT"[thumb] in case[1]]
+
+
+def takes_undef(word: int) -> bool:
+    """Run one A32 word in SVC mode: did it take the Undefined Instruction
+    exception (Undef mode, LR_und = the word's address + 4)?"""
+    m = Machine(ram_size=16 << 20)
+    m.mem.write(CODE, word.to_bytes(4, "little"))
+    m.cpu.set_cpsr(0x1D3)
+    m.cpu.sys.vbar = CODE + 0x1000
+    m.cpu.pc = CODE
+    m.run(until=CODE + 0x1004, max_insns=5)
+    return m.cpu.mode == 0x1B and m.cpu.r[14] == CODE + 4

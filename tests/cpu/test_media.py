@@ -8,9 +8,7 @@ running the same snippets.
 import pytest
 
 from pyxen15.cpu.decode import decode
-from pyxen15.machine import Machine
-from snippets import CODE
-from snippets import flags_of, gnu_assemble, isa_params, run_snippet
+from snippets import flags_of, gnu_assemble, isa_params, run_snippet, takes_undef
 
 # (name, instruction sets, source, registers, expected registers, flags after,
 #  flags before, GE before, GE after)
@@ -153,10 +151,4 @@ def test_t16_decodes(src, name):
 ], ids=["ubfx_past_bit_31", "bfi_msb_below_lsb", "rev_to_pc", "ssat_to_pc"])
 def test_unpredictable_encodings_are_undefined(word):
     """UNPREDICTABLE in the ARM ARM; the core takes UNDEF, as QEMU does."""
-    m = Machine(ram_size=16 << 20)
-    m.mem.write(CODE, word.to_bytes(4, "little"))
-    m.cpu.set_cpsr(0x1D3)
-    m.cpu.sys.vbar = CODE + 0x1000
-    m.cpu.pc = CODE
-    m.run(until=CODE + 0x1004, max_insns=5)
-    assert m.cpu.mode == 0x1B and m.cpu.r[14] == CODE + 4
+    assert takes_undef(word)

@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 
 from . import disasm, gen, qemu_ref
-from .pyx_run import Failure, USR
+from .pyx_run import Failure
 
 REG_NAMES = ["r%d" % i for i in range(13)] + ["sp", "lr"]
 
@@ -160,12 +160,7 @@ def pyx_trace(runner, case, limit):
     to the data block: {offset: step index of the last write}."""
     m = runner.m
     cpu = m.cpu
-    m.mem.write(case.data_addr, case.data)
-    m.mem.write(case.code_addr, case.code)
-    cpu.cpsr = USR | case.apsr | (0x20 if case.thumb else 0)
-    for i, v in enumerate(case.regs):
-        cpu.r[i] = v
-    cpu.pc = case.code_addr
+    runner.load(case)
     steps, writers = [], {}
     data = bytes(case.data)
     for k in range(limit):

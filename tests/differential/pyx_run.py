@@ -30,6 +30,17 @@ class PyxRunner:
     def __init__(self):
         self._new_machine()
 
+    def load(self, case):
+        """Put the case's code, data, registers and APSR into the machine."""
+        m, cpu = self.m, self.m.cpu
+        m.mem.write(case.data_addr, case.data)
+        m.mem.write(case.code_addr, case.code)
+        # Mode first: cpu.r is the register view of the current mode.
+        cpu.cpsr = USR | case.apsr | (0x20 if case.thumb else 0)
+        for i, v in enumerate(case.regs):
+            cpu.r[i] = v
+        cpu.pc = case.code_addr
+
     def _new_machine(self):
         from pyxen15.machine import Machine
         self.m = Machine(ram_size=RAM_SIZE, semihosting=False)
@@ -38,13 +49,7 @@ class PyxRunner:
         m = self.m
         cpu = m.cpu
         try:
-            m.mem.write(case.data_addr, case.data)
-            m.mem.write(case.code_addr, case.code)
-            # Mode first: cpu.r is the register view of the current mode.
-            cpu.cpsr = USR | case.apsr | (0x20 if case.thumb else 0)
-            for i, v in enumerate(case.regs):
-                cpu.r[i] = v
-            cpu.pc = case.code_addr
+            self.load(case)
             before = m.icount
             res = m.run(until=case.exit_addr, max_insns=len(case.insns) + 16)
             executed = m.icount - before

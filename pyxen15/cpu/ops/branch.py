@@ -130,7 +130,6 @@ def _t32_offset(f, bits: int) -> int:
     s = f["S_"]
     i1 = 1 ^ f["J1"] ^ s
     i2 = 1 ^ f["J2"] ^ s
-    imm_bits = bits - 4
     return sign_extend((s << (bits - 1)) | (i1 << (bits - 2)) | (i2 << (bits - 3)) |
                        (f["imm"] << 1), bits)
 
