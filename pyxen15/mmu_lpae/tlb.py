@@ -289,4 +289,6 @@ class SoftTLB:
         def st32u(a, v):
             write_slow(a, 4, v, user=True)
 
-        return {name: fn for name, fn in locals().items() if callable(fn) and name[:2] in ("ld", "st")}
+        accessors = {name: fn for name, fn in locals().items() if callable(fn) and name[:2] in ("ld", "st")}
+        accessors.update(rget=rget, wget=wget)     # for word accesses emitted inline
+        return accessors
