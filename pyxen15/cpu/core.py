@@ -57,7 +57,6 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
         self.hyp_trap: Optional[Callable] = None    # the Python hypervisor's entry
         self.breakpoints: Set[int] = set()
         self.blocks: Dict[int, tuple] = {}
-        self.block_info: Dict[int, Block] = {}
         self.page_blocks: Dict[int, List[int]] = {}
         self.excl_addr: Optional[int] = None       # the local exclusive monitor
         self.stop_request: Optional[StopRun] = None
@@ -78,13 +77,11 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
         self.tlb.vblocks.clear()
         for key in self.page_blocks.pop(ppage, ()):
             self.blocks.pop(key, None)
-            self.block_info.pop(key, None)
         self.tlb.code_lines.pop(ppage, None)
 
     def flush_blocks(self) -> None:
         self.tlb.vblocks.clear()
         self.blocks.clear()
-        self.block_info.clear()
         self.page_blocks.clear()
         self.tlb.code_lines.clear()
 
@@ -153,7 +150,6 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
         block = compile_block(em, key, pages, self.namespace, addr)
         entry = (block.fn, block.n, block.cycles, block)
         self.blocks[key] = entry
-        self.block_info[key] = block
         for pa, size in ranges:
             self.page_blocks.setdefault(pa >> 12, []).append(key)
             self.tlb.mark_code(pa, size)

@@ -23,19 +23,25 @@ def assemble(src: str, thumb: bool = False, addr: int = CODE) -> bytes:
     return bytes(code)
 
 
+def machine_at(code: bytes, thumb: bool = False, regs=None, cpsr: int = 0x1D3) -> Machine:
+    """A fresh machine with `code` at CODE and the PC on it (SVC mode by default)."""
+    m = Machine(ram_size=16 << 20)
+    m.mem.write(CODE, code)
+    m.cpu.set_cpsr(cpsr | (0x20 if thumb else 0))
+    for i, v in (regs or {}).items():
+        m.cpu.r[i] = v
+    m.cpu.pc = CODE
+    return m
+
+
 class Snippet:
-    """Assemble `src`, run it from CODE to its end, and expose the machine."""
+    """Assemble `src` (keystone), run it from CODE to its end, and expose the machine."""
 
     def __init__(self, src: str, thumb: bool = False, regs=None, cpsr: int = 0x1D3, max_insns: int = 100000):
         code = assemble(src, thumb)
-        self.m = m = Machine(ram_size=16 << 20)
-        m.mem.write(CODE, code)
-        m.cpu.set_cpsr(cpsr | (0x20 if thumb else 0))
-        for i, v in (regs or {}).items():
-            m.cpu.r[i] = v
-        m.cpu.pc = CODE
+        self.m = machine_at(code, thumb, regs, cpsr)
         self.end = CODE + len(code)
-        self.result = m.run(until=self.end, max_insns=max_insns)
+        self.result = self.m.run(until=self.end, max_insns=max_insns)
 
     @property
     def r(self):
@@ -43,8 +49,7 @@ class Snippet:
 
     @property
     def flags(self) -> str:
-        cpsr = self.m.cpu.get_cpsr()
-        return "".join(f if cpsr & (1 << b) else "-" for f, b in zip("NZCVQ", (31, 30, 29, 28, 27)))
+        return flags_of(self.m)
 
 
 FLAG_BITS = {"N": 31, "Z": 30, "C": 29, "V": 28, "Q": 27}
@@ -70,15 +75,10 @@ def run_snippet(src: str, thumb: bool, regs=None, flags: str = "", ge: int = 0) 
     """Run `src` from CODE to its end in SVC mode with the given registers,
     flags ("NZCVQ" letters that start set) and GE bits."""
     code = gnu_assemble(src, thumb)
-    m = Machine(ram_size=16 << 20)
-    m.mem.write(CODE, code)
-    cpsr = 0x1D3 | (0x20 if thumb else 0) | (ge << 16)
+    cpsr = 0x1D3 | (ge << 16)
     for letter in flags.replace("-", ""):
         cpsr |= 1 << FLAG_BITS[letter]
-    m.cpu.set_cpsr(cpsr)
-    for i, v in (regs or {}).items():
-        m.cpu.r[i] = v
-    m.cpu.pc = CODE
+    m = machine_at(code, thumb, regs, cpsr)
     assert m.run(until=CODE + len(code), max_insns=100).reason == "until"
     return m
 
@@ -97,10 +97,7 @@ def isa_params(cases):
 def takes_undef(word: int) -> bool:
     """Run one A32 word in SVC mode: did it take the Undefined Instruction
     exception (Undef mode, LR_und = the word's address + 4)?"""
-    m = Machine(ram_size=16 << 20)
-    m.mem.write(CODE, word.to_bytes(4, "little"))
-    m.cpu.set_cpsr(0x1D3)
+    m = machine_at(word.to_bytes(4, "little"))
     m.cpu.sys.vbar = CODE + 0x1000
-    m.cpu.pc = CODE
     m.run(until=CODE + 0x1004, max_insns=5)
     return m.cpu.mode == 0x1B and m.cpu.r[14] == CODE + 4

@@ -2,8 +2,7 @@
 
 import pytest
 
-from snippets import CODE, assemble
-from pyxen15.machine import Machine
+from snippets import CODE, assemble, machine_at
 
 LOOP = """
     mov r0, #0
@@ -16,11 +15,7 @@ loop:
 
 
 def machine_with(src, thumb=False):
-    m = Machine(ram_size=16 << 20)
-    m.mem.write(CODE, assemble(src, thumb))
-    m.cpu.set_cpsr(0x1D3 | (0x20 if thumb else 0))
-    m.cpu.pc = CODE
-    return m
+    return machine_at(assemble(src, thumb), thumb)
 
 
 @pytest.mark.parametrize("budget", [1, 2, 5, 63, 64, 65, 1000, 12345])
@@ -133,7 +128,7 @@ def test_conditional_branch_does_not_end_the_block():
     m = machine_with("cmp r0, #0\nbne skip\nmovs r1, #1\nskip: movs r2, #2")
     m.run(until=CODE + 16, max_insns=1000)
     assert (m.cpu.r[1], m.cpu.r[2], m.icount) == (1, 2, 4)
-    block = next(iter(m.cpu.block_info.values()))
+    block = next(iter(m.cpu.blocks.values()))[3]
     assert block.n == 4
     m.cpu.r[0] = 1
     m.cpu.r[1] = 0
