@@ -3,9 +3,11 @@
 The engine runs translated blocks (translate.py) from a cache keyed by the
 block's physical address and the state bits that change decoding: the
 instruction set (CPSR.T, folded into bit 0, which is free because
-instructions are halfword aligned) and ITSTATE (bits 32 and up).  Between
-blocks it checks the one flag, ``attention``, that interrupts, WFI, timer
-deadlines and stop requests raise, so a block runs with no checks inside.
+instructions are halfword aligned) and ITSTATE (bits 32 and up); a front
+cache keyed the same way by virtual PC saves the translation on the way.
+Between blocks it checks the one flag, ``attention``, that interrupts, WFI
+and stop requests raise, and the one cycle count, ``horizon``, of the next
+timer deadline or budget, so a block runs with no checks inside.
 
 Exception entry and return are in exceptions.py, the system registers in
 sysregs.py; both work on this object.
@@ -162,7 +164,8 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
         """Run until `until` (a virtual PC), a budget, or a StopRun; returns the reason.
 
         The loop is the hot path of the whole emulator: one lookup in the
-        virtual-PC block cache, one call, two counters.  Everything rarer
+        virtual-PC block cache and one call (blocks count their own
+        instructions and cycles on the way out).  Everything rarer
         (interrupts, timer deadlines, the cycle budget, the last instructions
         of an instruction budget) sits behind `attention`, `horizon` and
         `soft_limit`.  Whoever moves `next_deadline` sets `attention`.
