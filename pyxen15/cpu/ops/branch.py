@@ -83,14 +83,20 @@ def blx_reg(e, f):
     e.bx_write_pc("target")
 
 
-@op(HANDLERS, "T16_B_cond", cycles=BRANCH_CYCLES)
-def b_t16_cond(e, f):
-    # cond 1110 is UDF and 1111 is SVC: patterns of their own in system.py.
-    if f["cond"] >= 0xE or e.in_it_block:
+def _thumb_conditional_branch(e, cond: int, offset: int) -> None:
+    """B<c> in Thumb (T1, T3): the encoding carries its condition, so it may
+    not stand in an IT block; cond 111x belongs to other instructions (UDF,
+    SVC, the T32 control space), whose patterns are the more specific ones."""
+    if cond >= 0xE or e.in_it_block:
         e.undefined()
         return
-    e.cond = f["cond"]
-    e.branch_write_pc("0x%x" % ((e.pc_value + sign_extend(f["imm"] << 1, 9)) & 0xFFFFFFFF))
+    e.cond = cond
+    e.branch_write_pc("0x%x" % ((e.pc_value + offset) & 0xFFFFFFFF))
+
+
+@op(HANDLERS, "T16_B_cond", cycles=BRANCH_CYCLES)
+def b_t16_cond(e, f):
+    _thumb_conditional_branch(e, f["cond"], sign_extend(f["imm"] << 1, 9))
 
 
 @op(HANDLERS, "T16_B", cycles=BRANCH_CYCLES)
@@ -137,12 +143,8 @@ def _t32_offset(f, bits: int) -> int:
 @op(HANDLERS, "T32_B_cond", cycles=BRANCH_CYCLES)
 def b_t32_cond(e, f):
     """B T3: S:J2:J1:imm6:imm11:'0', 21 bits (no inversion in this encoding)."""
-    if f["cond"] >= 0xE or e.in_it_block:
-        e.undefined()
-        return
-    e.cond = f["cond"]
-    offset = sign_extend(f["S_"] << 20 | f["J2"] << 19 | f["J1"] << 18 | f["imm"] << 1, 21)
-    e.branch_write_pc("0x%x" % ((e.pc_value + offset) & 0xFFFFFFFF))
+    _thumb_conditional_branch(
+        e, f["cond"], sign_extend(f["S_"] << 20 | f["J2"] << 19 | f["J1"] << 18 | f["imm"] << 1, 21))
 
 
 @op(HANDLERS, "T32_B", cycles=BRANCH_CYCLES)
