@@ -10,7 +10,7 @@ as in the pseudocode (SUB is x + NOT(y) + 1, RSB is NOT(x) + y + 1, ...).
 from typing import Dict, Optional
 
 from . import Op, op
-from .operands import (arm_expand_imm_c, decode_imm_shift, emit_imm_shift,
+from .operands import (arm_expand_imm_c, const_value, decode_imm_shift, emit_imm_shift,
                        thumb_expand_imm_c, SRTYPE_LSL, SRTYPE_LSR, SRTYPE_ASR, SRTYPE_ROR)
 
 HANDLERS: Dict[str, Op] = {}
@@ -46,12 +46,6 @@ def _paren(expr: str) -> str:
     return expr if simple else "(%s)" % expr
 
 
-def _const(expr: str):
-    try:
-        return int(expr, 0)
-    except ValueError:
-        return None
-
 
 def dp_execute(e, name: str, d: int, n: Optional[int], y: str, carry: Optional[str], setflags: bool) -> None:
     """The shared execute step: R[d] = x <op> y, flags if `setflags`.
@@ -76,7 +70,7 @@ def dp_execute(e, name: str, d: int, n: Optional[int], y: str, carry: Optional[s
             # sign differs from x's.
             first, second = (ops["x"], ops["y"]) if name != "RSB" else (ops["y"], ops["x"])
             e.line("a = %s" % first)
-            if _const(second) is None:
+            if const_value(second) is None:
                 e.line("b = %s" % second)
                 second = "b"
             e.line("r = (a - %s) & 0xffffffff" % second)
@@ -88,15 +82,15 @@ def dp_execute(e, name: str, d: int, n: Optional[int], y: str, carry: Optional[s
             # C is the carry out of bit 31; V is set when both addends have
             # the same sign and the result's sign differs.
             inverted = ys[1:-1].split(" ^ ") if ys.startswith("(") else [ys]
-            if len(inverted) == 2 and _const(inverted[0]) is not None:
-                ys = "0x%x" % (_const(inverted[0]) ^ 0xFFFFFFFF)     # NOT(constant), folded
+            if len(inverted) == 2 and const_value(inverted[0]) is not None:
+                ys = "0x%x" % (const_value(inverted[0]) ^ 0xFFFFFFFF)     # NOT(constant), folded
             e.line("a = %s" % xs)
             addend = ys
-            if _const(ys) is None:
+            if const_value(ys) is None:
                 e.line("b = %s" % ys)
                 ys = addend = "b"
             elif cin in "01":
-                addend = "0x%x" % (_const(ys) + int(cin))       # fold the constant carry in
+                addend = "0x%x" % (const_value(ys) + int(cin))       # fold the constant carry in
                 cin = "0"
             e.line("r = a + %s + %s" % (addend, cin) if cin != "0" else "r = a + %s" % addend)
             e.line("c.CF = r >> 32")

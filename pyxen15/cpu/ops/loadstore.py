@@ -39,7 +39,7 @@ from typing import Dict, List, Optional, Union
 from ...mmu_lpae.faults import ALIGNMENT, Fault, GuestFault
 from . import Op, op
 from .branch import BRANCH_CYCLES
-from .operands import SRTYPE_LSL, decode_imm_shift, emit_imm_shift
+from .operands import SRTYPE_LSL, const_value, decode_imm_shift, emit_imm_shift, emit_sint
 
 HANDLERS: Dict[str, Op] = {}
 RUNTIME: Dict[str, object] = {}
@@ -75,8 +75,7 @@ class Access:
         """The loaded value, zero- or sign-extended to 32 bits."""
         value = "%s(%s)" % (self.accessor(unpriv), address)
         if self.signed:
-            sign = 1 << (8 * self.size - 1)
-            return "((%s ^ 0x%x) - 0x%x) & 0xffffffff" % (value, sign, sign)
+            return "%s & 0xffffffff" % emit_sint(value, 8 * self.size)
         return value
 
 
@@ -122,12 +121,6 @@ def _inline(acc: "Access", unpriv: bool) -> bool:
 
 # -- addresses -------------------------------------------------------------------
 
-def _const(expr: str) -> Optional[int]:
-    try:
-        return int(expr, 0)
-    except ValueError:
-        return None
-
 
 def _offset_address(base: str, offset: Offset, add: bool, wrap: bool = True) -> str:
     """base + offset or base - offset, modulo 2^32; folded when both are known.
@@ -140,7 +133,7 @@ def _offset_address(base: str, offset: Offset, add: bool, wrap: bool = True) -> 
     if isinstance(offset, int):
         if offset == 0:
             return base
-        k = _const(base)
+        k = const_value(base)
         if k is not None:
             return "0x%x" % ((k + offset if add else k - offset) & 0xFFFFFFFF)
         expr = "%s %s 0x%x" % (base, "+" if add else "-", offset)

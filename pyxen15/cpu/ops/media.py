@@ -20,19 +20,13 @@ from typing import Callable, Dict, Optional, Tuple
 
 from . import Op, op
 from .multiply import writes_pc
-from .operands import SRTYPE_LSL, decode_imm_shift, emit_imm_shift
+from .operands import SRTYPE_LSL, decode_imm_shift, emit_imm_shift, emit_sint
 
 HANDLERS: Dict[str, Op] = {}
 RUNTIME: Dict[str, object] = {}
 
 SATURATING_CYCLES = 2
 USAD_CYCLES = 3        # on the multiply pipeline
-
-
-def _sint(expr: str, bits: int) -> str:
-    """SInt() of a `bits`-wide unsigned expression, as a Python int."""
-    sign = 1 << (bits - 1)
-    return "((%s ^ 0x%x) - 0x%x)" % (expr, sign, sign)
 
 
 # -- saturation (A2.2.1 SignedSatQ, UnsignedSatQ) ---------------------------------
@@ -68,11 +62,11 @@ def qaddsub_execute(e, name: str, d: int, n: int, m: int) -> None:
     doubling, sign = QADDSUB[name]
     if writes_pc(e, d):
         return
-    operand = _sint(e.rd(n), 32)
+    operand = emit_sint(e.rd(n), 32)
     if doubling:
         e.line("v, q1 = media_signed_sat_q(2 * %s, 32)" % operand)
         operand = "v"
-    e.line("r, q = media_signed_sat_q(%s %s %s, 32)" % (_sint(e.rd(m), 32), sign, operand))
+    e.line("r, q = media_signed_sat_q(%s %s %s, 32)" % (emit_sint(e.rd(m), 32), sign, operand))
     e.line("c.QF |= q | q1" if doubling else "c.QF |= q")
     e.wr(d, "r & 0xffffffff")
 
@@ -87,16 +81,16 @@ def saturate_execute(e, signed: bool, d: int, n: int, saturate_to: int,
     sat = "media_signed_sat_q" if signed else "media_unsigned_sat_q"
     if halves:
         e.line("x = %s" % e.rd(n))
-        e.line("lo, q1 = %s(%s, %d)" % (sat, _sint("(x & 0xffff)", 16), saturate_to))
-        e.line("hi, q2 = %s(%s, %d)" % (sat, _sint("(x >> 16)", 16), saturate_to))
+        e.line("lo, q1 = %s(%s, %d)" % (sat, emit_sint("(x & 0xffff)", 16), saturate_to))
+        e.line("hi, q2 = %s(%s, %d)" % (sat, emit_sint("(x >> 16)", 16), saturate_to))
         e.line("c.QF |= q1 | q2")
         e.wr(d, "((hi & 0xffff) << 16) | (lo & 0xffff)")
         return
     srtype, amount = decode_imm_shift(stype, imm5)
     if srtype == SRTYPE_LSL:
-        operand = _sint("((%s << %d) & 0xffffffff)" % (e.rd(n), amount) if amount else e.rd(n), 32)
+        operand = emit_sint("((%s << %d) & 0xffffffff)" % (e.rd(n), amount) if amount else e.rd(n), 32)
     else:                                               # ASR #1-32
-        operand = "(%s >> %d)" % (_sint(e.rd(n), 32), amount)
+        operand = "(%s >> %d)" % (emit_sint(e.rd(n), 32), amount)
     e.line("r, q = %s(%s, %d)" % (sat, operand, saturate_to))
     e.line("c.QF |= q")
     e.wr(d, "r & 0xffffffff")
@@ -236,7 +230,7 @@ def extend_execute(e, name: str, d: int, n: Optional[int], m: int, rotation: int
     if not dual:
         value = "(%s & 0x%x)" % (rotated, field_mask)
         if signed:
-            value = _sint(value, width)
+            value = emit_sint(value, width)
         if n is None:
             e.wr(d, "%s & 0xffffffff" % value if signed else value)
         else:
@@ -245,7 +239,7 @@ def extend_execute(e, name: str, d: int, n: Optional[int], m: int, rotation: int
     e.line("x = %s" % rotated)
     low, high = "(x & 0xff)", "((x >> 16) & 0xff)"
     if signed:
-        low, high = _sint(low, 8), _sint(high, 8)
+        low, high = emit_sint(low, 8), emit_sint(high, 8)
     if n is not None:
         rn = e.rd(n)
         low, high = "(%s + %s)" % (rn, low), "((%s >> 16) + %s)" % (rn, high)
@@ -285,7 +279,7 @@ def bitfield_extract(e, signed: bool, d: int, n: int, lsb: int, widthm1: int) ->
         return
     field = "(%s >> %d) & 0x%x" % (e.rd(n), lsb, (1 << (widthm1 + 1)) - 1) if lsb else \
         "%s & 0x%x" % (e.rd(n), (1 << (widthm1 + 1)) - 1)
-    e.wr(d, "%s & 0xffffffff" % _sint("(%s)" % field, widthm1 + 1) if signed else field)
+    e.wr(d, "%s & 0xffffffff" % emit_sint("(%s)" % field, widthm1 + 1) if signed else field)
 
 
 def bitfield_insert(e, d: int, n: Optional[int], lsb: int, msb: int) -> None:

@@ -20,6 +20,7 @@ import itertools
 from typing import Dict, Optional, Tuple
 
 from . import Op, op
+from .operands import emit_sint
 
 HANDLERS: Dict[str, Op] = {}
 
@@ -81,12 +82,12 @@ def writes_pc(e, *regs: Optional[int]) -> bool:
 
 
 def _sint32(x: str) -> str:
-    return "((%s ^ 0x80000000) - 0x80000000)" % x
+    return emit_sint(x, 32)
 
 
 def _sint16(x: str, top: bool) -> str:
-    half = "(%s >> 16)" % x if top else "(%s & 0xffff)" % x
-    return "((%s ^ 0x8000) - 0x8000)" % half
+    """SInt() of the top or bottom halfword of `x`."""
+    return emit_sint("(%s >> 16)" % x if top else "(%s & 0xffff)" % x, 16)
 
 
 def _views(e, n: int, m: int, a: Optional[int], dlo: Optional[int], dhi: Optional[int],

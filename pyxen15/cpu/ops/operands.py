@@ -106,6 +106,22 @@ def thumb_expand_imm_c(imm12: int) -> Tuple[int, Optional[int]]:
     return value, value >> 31
 
 
+def const_value(expr: str) -> Optional[int]:
+    """The value of an emitted expression if it is a literal, else None
+    (for folding constants at translation time)."""
+    try:
+        return int(expr, 0)
+    except ValueError:
+        return None
+
+
+def emit_sint(expr: str, bits: int) -> str:
+    """SInt() of a `bits`-wide unsigned expression, as a Python int (negative
+    when the sign bit is set): flip the sign bit, then subtract it."""
+    sign = 1 << (bits - 1)
+    return "((%s ^ 0x%x) - 0x%x)" % (expr, sign, sign)
+
+
 def sign_extend(value: int, bits: int) -> int:
     """SignExtend() of a `bits`-wide field, as a Python int."""
     sign = 1 << (bits - 1)
