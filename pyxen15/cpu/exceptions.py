@@ -94,13 +94,19 @@ SHORT_FS_ASYNC_EXTERNAL = 0b10110
 LONG_FS_ASYNC_EXTERNAL = 0b010001
 
 
+def short_fs_bits(fs: int) -> int:
+    """A 5-bit short-descriptor status code in its DFSR/IFSR places: FS[4]
+    at bit 10, FS[3:0] at bits 3:0."""
+    return ((fs >> 4) << 10) | (fs & 0xF)
+
+
 def short_fsr(fault: Fault) -> int:
-    """DFSR/IFSR in the short-descriptor format: FS[4] at bit 10, FS[3:0], domain, WnR."""
+    """DFSR/IFSR in the short-descriptor format: FS, domain, WnR."""
     if fault.kind in _SHORT_FS_LEVEL:
         fs = _SHORT_FS_LEVEL[fault.kind][0 if fault.level <= 1 else 1]
     else:
         fs = _SHORT_FS[fault.kind]
-    value = ((fs >> 4) << 10) | (fs & 0xF) | (fault.domain << 4)
+    value = short_fs_bits(fs) | (fault.domain << 4)
     if fault.write and not fault.fetch:
         value |= 1 << 11
     return value
@@ -202,10 +208,6 @@ class ExceptionsMixin:
     def _route_to_hyp_tge(self) -> bool:
         """HCR.TGE routes exceptions from Non-secure PL0 to HYP (B1.14.1)."""
         return self.mode == MODE_USR and bool(self.sys.hcr & HCR_TGE)
-
-    def hsr_value(self, ec: int, iss: int, thumb16: bool = False) -> int:
-        """HSR for a syndrome raised by the current instruction (see :func:`hsr_value`)."""
-        return hsr_value(ec, iss, not thumb16)
 
     def take_undef(self, pc: int) -> int:
         """TakeUndefInstrException() (B1.9.7) for the instruction at `pc`.
@@ -369,8 +371,7 @@ class ExceptionsMixin:
         if self.sys.ttbcr & (1 << 31):
             self.sys.dfsr = LONG_FS_ASYNC_EXTERNAL | (1 << 9)
         else:
-            fs = SHORT_FS_ASYNC_EXTERNAL
-            self.sys.dfsr = ((fs >> 4) << 10) | (fs & 0xF)
+            self.sys.dfsr = short_fs_bits(SHORT_FS_ASYNC_EXTERNAL)
         return self.enter_mode(MODE_ABT, VEC_DABT, pc, 8)
 
     # -- WFI, WFE, SEV (B1.8.13, A8.8.424-A8.8.426) ----------------------------------
@@ -488,15 +489,11 @@ class ExceptionsMixin:
         """Restore CPSR from `spsr` and branch (RFE, LDM ^, SUBS PC, LR, ERET):
         CPSRWriteByInstr(spsr, '1111', TRUE) then BranchWritePC() in the
         restored instruction set."""
-        self.write_cpsr_exception_return(spsr)
+        self.cpsr_write_by_instr(spsr, 0xF, True)
         self.attention = True
         if self.T:
             return address & 0xFFFFFFFE
         return address & 0xFFFFFFFC
-
-    def write_cpsr_exception_return(self, spsr: int) -> None:
-        """CPSRWriteByInstr(spsr, '1111', TRUE)."""
-        self.cpsr_write_by_instr(spsr, 0xF, True)
 
     def alu_exception_return(self, address: int, pc: Optional[int] = None) -> int:
         """SUBS PC, LR and related instructions (B9.3.20): CPSR = SPSR, then branch.
