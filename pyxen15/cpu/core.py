@@ -21,7 +21,7 @@ from ..mmu_lpae.tlb import SoftTLB
 from . import exceptions
 from .decode import FAMILIES, decode, is_t32_prefix
 from .ops.operands import shift_c
-from .state import RegisterState
+from .state import MODE_HYP, RegisterState
 from .translate import Block, Emitter, compile_block, COND_AL, MASK32
 
 log = logging.getLogger(__name__)
@@ -72,6 +72,18 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
         self.namespace.update(shift_c=shift_c)
         for fam in FAMILIES:
             self.namespace.update(getattr(fam, "RUNTIME", {}))
+
+    def set_cpsr(self, value: int) -> None:
+        """The raw CPSR write (reset, debuggers, the API), keeping in step
+        what depends on it, as the instruction paths do: data endianness in
+        the TLB, the translation regime on crossing HYP, and a look at
+        pending interrupts in case a mask was cleared."""
+        was_hyp = self.mode == MODE_HYP
+        RegisterState.set_cpsr(self, value)
+        self.sync_endianness()
+        if was_hyp != (self.mode == MODE_HYP):
+            self.sys.regime_changed()
+        self.attention = True
 
     # -- block cache -------------------------------------------------------------
 

@@ -136,3 +136,13 @@ def test_conditional_branch_does_not_end_the_block():
     icount = m.icount
     m.run(until=CODE + 16, max_insns=1000)
     assert (m.cpu.r[1], m.cpu.r[2], m.icount - icount) == (0, 2, 3)
+
+
+def test_raw_cpsr_write_keeps_data_endianness_in_step():
+    """Setting CPSR.E through the API (not SETEND) must make loads big-endian."""
+    m = machine_with("ldr r0, [r1]")
+    m.mem.write(CODE + 0x100, bytes([0x11, 0x22, 0x33, 0x44]))
+    m.cpu.r[1] = CODE + 0x100
+    m.cpu.cpsr = 0x1D3 | (1 << 9)
+    assert m.run(until=CODE + 4, max_insns=100).reason == "until"
+    assert m.cpu.r[0] == 0x11223344
