@@ -1,0 +1,101 @@
+/*
+ * Probes of the MMU conformance guests: each makes exactly one access of
+ * one kind (always A32, so a data abort resumes 4 bytes on, mmu_crt0.S).
+ * A load that faults leaves PROBE_NONE in r0.
+ */
+    .syntax unified
+    .arch armv7-a
+    .arm
+    .text
+
+#define PROBE_NONE 0xdeaddead
+
+    .macro load name, insn
+    .global \name
+\name:
+    mov     r1, r0
+    movw    r0, #:lower16:PROBE_NONE
+    movt    r0, #:upper16:PROBE_NONE
+    \insn
+    bx      lr
+    .endm
+
+    load probe_ld32,  "ldr r0, [r1]"
+    load probe_ld16,  "ldrh r0, [r1]"
+    load probe_ld8,   "ldrb r0, [r1]"
+    load probe_lds8,  "ldrsb r0, [r1]"
+    load probe_lds16, "ldrsh r0, [r1]"
+    load probe_ldrt,  "ldrt r0, [r1]"
+    load probe_ldrex, "ldrex r0, [r1]"
+
+    .global probe_ldrd
+probe_ldrd:
+    mov     r12, r0
+    movw    r2, #:lower16:PROBE_NONE
+    movt    r2, #:upper16:PROBE_NONE
+    mov     r3, r2
+    ldrd    r2, r3, [r12]
+    mov     r0, r2
+    bx      lr
+
+    .global probe_ldm
+probe_ldm:
+    mov     r12, r0
+    movw    r2, #:lower16:PROBE_NONE
+    movt    r2, #:upper16:PROBE_NONE
+    mov     r3, r2
+    ldm     r12, {r2, r3}
+    mov     r0, r2
+    bx      lr
+
+    .global probe_st32
+probe_st32:
+    str     r1, [r0]
+    bx      lr
+    .global probe_st16
+probe_st16:
+    strh    r1, [r0]
+    bx      lr
+    .global probe_st8
+probe_st8:
+    strb    r1, [r0]
+    bx      lr
+    .global probe_strt
+probe_strt:
+    strt    r1, [r0]
+    bx      lr
+
+    .global probe_strex
+probe_strex:                            @ r0 = va, r1 = value; returns the status
+    mov     r12, r0
+    mov     r0, #2                      @ neither 0 nor 1: the STREX faulted
+    strex   r0, r1, [r12]
+    bx      lr
+
+    .global probe_strd
+probe_strd:
+    mov     r2, r1
+    mvn     r3, r1
+    strd    r2, r3, [r0]
+    bx      lr
+
+    .global probe_stm
+probe_stm:
+    mov     r2, r1
+    mvn     r3, r1
+    stm     r0, {r2, r3}
+    bx      lr
+
+    .global probe_exec
+probe_exec:                             @ r0 = address; returns r0 (0 = ran)
+    push    {r4, lr}
+    ldr     r1, =mmu_resume
+    adr     r2, 1f
+    str     r2, [r1]
+    mov     r4, r0
+    blx     r4
+    mov     r0, #0                      @ the stub ran and returned here
+    pop     {r4, pc}
+1:  mov     r0, #1                      @ a prefetch abort came back here
+    pop     {r4, pc}
+    .ltorg
