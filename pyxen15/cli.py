@@ -113,28 +113,27 @@ def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, th
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="one JSON object instead of a line of text")
 @click.option("--image", type=click.Path(dir_okay=False), help="the workload (default: guests/build/bench.elf)")
-def bench(as_json, image):
+@click.option("--mmu", "variant", type=click.Choice(["off", "s1", "s12"]), default="off",
+              help="MMU off, LPAE stage 1 (4 KiB pages), or stage 1 + stage 2 entered from HYP")
+@click.option("--all", "every", is_flag=True, help="run all three --mmu variants, one after another")
+def bench(as_json, image, variant, every):
     """Run the fixed CPU-bound workload and report guest MIPS."""
-    from .machine import Machine
+    from .bench import VARIANTS, run_bench
     image = image or _default_bench()
-    m = Machine(ram_size=64 << 20)
-    out = bytearray()
-    m.hooks.add_console(out.extend)
-    m.load_elf(image)
-    start = time.perf_counter()
-    result = m.run(max_insns=10 ** 10)
-    elapsed = time.perf_counter() - start
-    if result.reason != "exit" or result.exit_code != 0:
-        raise PyxenError("bench workload did not finish cleanly (%s, status %s)" % (result.reason, result.exit_code))
-    runtime = "%s %s" % (sys.implementation.name, ".".join(map(str, sys.version_info[:3])))
-    record = {"instructions": m.icount, "cycles": m.cycles, "seconds": round(elapsed, 3),
-              "mips": round(m.icount / elapsed / 1e6, 3), "runtime": runtime,
-              "output": out.decode("latin-1").strip()}
+    records = [run_bench(image, v) for v in (VARIANTS if every else (variant,))]
     if as_json:
-        click.echo(json.dumps(record))
-    else:
-        click.echo("bench: %d instructions in %.2f s = %.2f MIPS (%s)" % (
-            m.icount, elapsed, record["mips"], runtime))
+        if every:
+            base = records[0]["mips"]
+            click.echo(json.dumps({"runs": records,
+                                   "ratios": {r["variant"]: round(r["mips"] / base, 3) for r in records}}))
+        else:
+            click.echo(json.dumps(records[0]))
+        return
+    for r in records:
+        label = "" if not every and r["variant"] == "off" else " [mmu %s]" % r["variant"]
+        ratio = " (%.0f%% of off)" % (100 * r["mips"] / records[0]["mips"]) if every and r is not records[0] else ""
+        click.echo("bench%s: %d instructions in %.2f s = %.2f MIPS%s (%s)" % (
+            label, r["instructions"], r["seconds"], r["mips"], ratio, r["runtime"]))
 
 
 def _default_bench() -> str:

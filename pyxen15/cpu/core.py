@@ -14,14 +14,17 @@ sysregs.py; both work on this object.
 """
 
 import logging
+from types import FunctionType
 from typing import Callable, Dict, List, Optional, Set
 
 from ..mmu_lpae.faults import GuestFault
+from ..mmu_lpae.monitor import GlobalMonitor
 from ..mmu_lpae.tlb import SoftTLB
+from ..mmu_lpae.walk import MMU, regime_asid, regime_vmid
 from . import exceptions
 from .decode import FAMILIES, decode, is_t32_prefix
 from .ops.operands import shift_c
-from .state import MODE_HYP, RegisterState
+from .state import MODE_HYP, MODE_USR, RegisterState
 from .translate import Block, Emitter, compile_block, COND_AL, MASK32
 
 log = logging.getLogger(__name__)
@@ -60,18 +63,22 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
         self.breakpoints: Set[int] = set()
         self.blocks: Dict[int, tuple] = {}
         self.page_blocks: Dict[int, List[int]] = {}
-        self.excl_addr: Optional[int] = None       # the local exclusive monitor
         self.stop_request: Optional[StopRun] = None
         self.stop_reason: Optional[StopRun] = None
         self._last_fetch_abort = None
         self.sys = sysregs_factory(self)
+        tlb.mmu = MMU(self.sys, tlb.bus)
         tlb.on_code_write = self.invalidate_page
-        # What translated code can call: the memory accessors, shift_c, and
-        # each family's run-time helpers (its RUNTIME dict).
-        self.namespace = dict(tlb.accessors)
-        self.namespace.update(shift_c=shift_c)
+        # The exclusive monitors (A3.4): a board with several cores gives
+        # them one GlobalMonitor; this core's id tags its reservations.
+        self.monitor = GlobalMonitor()
+        self.monitor_id = 0
+        # What translated code can call besides the memory accessors of its
+        # context (tlb.py): shift_c and each family's run-time helpers.
+        names = {"shift_c": shift_c}
         for fam in FAMILIES:
-            self.namespace.update(getattr(fam, "RUNTIME", {}))
+            names.update(getattr(fam, "RUNTIME", {}))
+        tlb.set_base_namespace(names)
 
     def set_cpsr(self, value: int) -> None:
         """The raw CPSR write (reset, debuggers, the API), keeping in step
@@ -83,18 +90,37 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
         self.sync_endianness()
         if was_hyp != (self.mode == MODE_HYP):
             self.sys.regime_changed()
+        self.update_context()
         self.attention = True
+
+    def switch_mode(self, new: int) -> None:
+        RegisterState.switch_mode(self, new)
+        if hasattr(self, "sys"):
+            self.update_context()
+
+    def update_context(self) -> None:
+        """Select the soft-TLB context (tlb.py) the core's state names:
+        regime, privilege, ASID, VMID and data endianness.  A change is
+        seen from the next block on (`attention` makes the engine look):
+        the architecture makes such changes visible after the ISB or the
+        exception entry/return that ends the block anyway."""
+        hyp = self.mode == MODE_HYP
+        s = self.sys
+        key = (hyp, self.mode == MODE_USR, regime_asid(s, hyp), regime_vmid(s, hyp), self.E)
+        if key != self.tlb.cur.key:
+            self.tlb.select(key)
+            self.attention = True
 
     # -- block cache -------------------------------------------------------------
 
     def invalidate_page(self, ppage: int) -> None:
-        self.tlb.vblocks.clear()
+        self.tlb.drop_vblocks()
         for key in self.page_blocks.pop(ppage, ()):
             self.blocks.pop(key, None)
         self.tlb.code_lines.pop(ppage, None)
 
     def flush_blocks(self) -> None:
-        self.tlb.vblocks.clear()
+        self.tlb.drop_vblocks()
         self.blocks.clear()
         self.page_blocks.clear()
         self.tlb.code_lines.clear()
@@ -161,7 +187,7 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
         start = pa_base + (pc - page_base)
         ranges = [(start, min((addr - pc) & MASK32, 0x1000 - (pc - page_base)))] + extra
         pages = {pa >> 12 for pa, _ in ranges}
-        block = compile_block(em, key, pages, self.namespace, addr)
+        block = compile_block(em, key, pages, self.tlb.cur.namespace, addr)
         entry = (block.fn, block.n, block.cycles, block)
         self.blocks[key] = entry
         for pa, size in ranges:
@@ -190,7 +216,8 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
         # a block loops within itself only while this holds (translate.py)
         self.soft_limit = soft_limit = insn_limit - MAX_BLOCK_INSNS
         self.cycle_limit = self.cycles + max_cycles if max_cycles is not None else 1 << 62
-        vblocks = self.tlb.vblocks
+        tlb = self.tlb
+        vblocks = tlb.vblocks
         R = self.r
         pc = R[15]
         self.attention = True
@@ -198,6 +225,7 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
             while True:
                 if self.attention or self.cycles >= self.horizon:
                     pc = self._service(pc)
+                    vblocks = tlb.vblocks       # the context may have changed
                 if pc == stop_pc:
                     return "until"
                 entry = vblocks.get(pc | self.T | (self.IT << 32))
@@ -225,15 +253,24 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
         One-instruction blocks, for the tail of an instruction budget, are
         kept out of the virtual-PC cache so they never shadow real blocks.
         """
+        ctx = self.tlb.cur
         vkey = pc | self.T | (self.IT << 32)
         key = (self.tlb.fetch_page(pc) << 12) | (vkey & ~0xFFFFF000)
         if single:
             key |= KEY_SINGLE
-        entry = self.blocks.get(key)
+        entry = ctx.bound.get(key)
         if entry is None:
-            entry = self.translate(pc, key, single)
+            entry = self.blocks.get(key)
+            if entry is None:
+                entry = self.translate(pc, key, single)
+            elif entry[0].__globals__ is not ctx.namespace:
+                # translated in another context: the same code, this context's accessors
+                block = entry[3]
+                entry = (FunctionType(block.code, ctx.namespace, block.code.co_name),
+                         entry[1], entry[2], block)
+            ctx.bound[key] = entry
         if not single:
-            self.tlb.vblocks[vkey] = entry
+            ctx.vblocks[vkey] = entry
         return entry
 
     def _block_fault(self, block: Block, fault: GuestFault) -> int:
@@ -245,11 +282,11 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
             if tb.tb_frame.f_code is block.code:
                 lineno = tb.tb_lineno
             tb = tb.tb_next
-        pc, it, n, cycles = block.locate(lineno)
+        pc, it, n, cycles, iss, thumb16 = block.locate(lineno)
         self.IT = it
         self.icount += n
         self.cycles += cycles
-        return self.take_data_abort(pc, fault.fault)
+        return self.take_data_abort(pc, fault.fault, iss, thumb16)
 
     def _fetch_abort(self, pc: int, fault: GuestFault) -> int:
         """Take a Prefetch Abort, unless the abort vector itself cannot be

@@ -39,6 +39,9 @@ from typing import Optional
 
 from ..mmu_lpae import faults as F
 from ..mmu_lpae.faults import Fault
+from .syndrome import (EC_HVC, EC_SMC, EC_SVC, EC_UNKNOWN, EC_WFI_WFE, LONG_FS_ASYNC_EXTERNAL,
+                       SHORT_FS_ASYNC_EXTERNAL, abort_syndrome, hsr_value, long_fsr, short_fs_bits,
+                       short_fsr)
 from .state import (MODE_ABT, MODE_FIQ, MODE_HYP, MODE_IRQ, MODE_SVC,
                     MODE_SYS, MODE_UND, MODE_USR, VALID_MODES)
 
@@ -49,26 +52,6 @@ VEC_UNDEF, VEC_SVC, VEC_PABT, VEC_DABT = 0x04, 0x08, 0x0C, 0x10
 VEC_HYPTRAP, VEC_IRQ, VEC_FIQ = 0x14, 0x18, 0x1C
 VEC_HVC = VEC_SVC            # HVC taken in HYP mode uses the SVC/HVC slot
 
-# HSR.EC values (B3.13.6, Table B3-20)
-EC_UNKNOWN = 0x00
-EC_WFI_WFE = 0x01
-EC_MCR_MRC_CP15 = 0x03
-EC_MCRR_MRRC_CP15 = 0x04
-EC_MCR_MRC_CP14 = 0x05
-EC_LDC_STC_CP14 = 0x06
-EC_HCPTR = 0x07
-EC_MRC_CP10 = 0x08
-EC_BXJ = 0x0A
-EC_MRRC_CP14 = 0x0C
-EC_ILLEGAL = 0x0E
-EC_SVC = 0x11
-EC_HVC = 0x12
-EC_SMC = 0x13
-EC_PABT_LOWER = 0x20
-EC_PABT_HYP = 0x21
-EC_DABT_LOWER = 0x24
-EC_DABT_HYP = 0x25
-
 # HCR bits (B4.1.65) used here
 HCR_FMO, HCR_IMO, HCR_AMO = 1 << 3, 1 << 4, 1 << 5
 HCR_VF, HCR_VI, HCR_VA = 1 << 6, 1 << 7, 1 << 8
@@ -76,63 +59,6 @@ HCR_TWI, HCR_TWE = 1 << 13, 1 << 14
 HCR_TSC = 1 << 19
 HCR_TGE = 1 << 27
 HDCR_TDE = 1 << 8            # route debug exceptions to HYP (B4.1.66)
-
-# HSR.ISS bits of the abort syndromes (B3.13.6)
-ISS_ISV = 1 << 24
-ISS_EA = 1 << 9
-ISS_S1PTW = 1 << 7
-ISS_WNR = 1 << 6
-
-# Fault status codes, short-descriptor (B3.13.3) and long-descriptor (B3.13.4) formats
-_SHORT_FS = {F.ALIGNMENT: 0b00001, F.EXTERNAL: 0b01000, F.DEBUG: 0b00010}
-_SHORT_FS_LEVEL = {F.TRANSLATION: (0b00101, 0b00111), F.ACCESS_FLAG: (0b00011, 0b00110),
-                   F.DOMAIN: (0b01001, 0b01011), F.PERMISSION: (0b01101, 0b01111)}
-_LONG_FS = {F.TRANSLATION: 0b000100, F.ACCESS_FLAG: 0b001000, F.PERMISSION: 0b001100,
-            F.EXTERNAL: 0b010000, F.ALIGNMENT: 0b100001, F.DEBUG: 0b100010}
-# A virtual abort (HCR.VA) reports an asynchronous external abort (B3.13.3/4)
-SHORT_FS_ASYNC_EXTERNAL = 0b10110
-LONG_FS_ASYNC_EXTERNAL = 0b010001
-
-
-def short_fs_bits(fs: int) -> int:
-    """A 5-bit short-descriptor status code in its DFSR/IFSR places: FS[4]
-    at bit 10, FS[3:0] at bits 3:0."""
-    return ((fs >> 4) << 10) | (fs & 0xF)
-
-
-def short_fsr(fault: Fault) -> int:
-    """DFSR/IFSR in the short-descriptor format: FS, domain, WnR."""
-    if fault.kind in _SHORT_FS_LEVEL:
-        fs = _SHORT_FS_LEVEL[fault.kind][0 if fault.level <= 1 else 1]
-    else:
-        fs = _SHORT_FS[fault.kind]
-    value = short_fs_bits(fs) | (fault.domain << 4)
-    if fault.write and not fault.fetch:
-        value |= 1 << 11
-    return value
-
-
-def long_fsc(fault: Fault) -> int:
-    """The 6-bit long-descriptor status code (also HSR's DFSC/IFSC)."""
-    code = _LONG_FS[fault.kind]
-    if fault.kind in (F.TRANSLATION, F.ACCESS_FLAG, F.PERMISSION):
-        code |= fault.level & 3
-    return code
-
-
-def hsr_value(ec: int, iss: int, il: bool = True) -> int:
-    """WriteHSR() (B3.13.6): EC, IL, ISS.
-
-    IL is the instruction length (1: 32-bit) for syndromes that describe an
-    instruction.  For those that do not -- EC 0x00, the prefetch aborts, and
-    data aborts whose ISS is not valid (ISV = 0) -- ARMv7 makes IL UNK/SBZP
-    (ARMv8 later made it RES1); it is 0 here, as QEMU's cortex-a15 reports.
-    """
-    if ec in (EC_UNKNOWN, EC_PABT_LOWER, EC_PABT_HYP) or \
-            (ec in (EC_DABT_LOWER, EC_DABT_HYP) and not iss & ISS_ISV):
-        il = False
-    return (ec << 26) | (int(il) << 25) | (iss & 0x1FFFFFF)
-
 
 class ExceptionsMixin:
     """Exception entry/return, CPSR writes by instructions, WFI/WFE/SEV;
@@ -194,10 +120,10 @@ class ExceptionsMixin:
         self.sync_endianness()
 
     def sync_endianness(self) -> None:
-        """After any write of CPSR.E: big-endian data accesses take the TLB's slow path."""
+        """After any write of CPSR.E: data endianness is part of the soft-TLB
+        context (big-endian contexts take the slow path for every access)."""
         if self.tlb.big_endian != bool(self.E):
-            self.tlb.big_endian = bool(self.E)
-            self.tlb.flush()
+            self.update_context()
 
     # -- who takes what ------------------------------------------------------------
 
@@ -276,43 +202,41 @@ class ExceptionsMixin:
         """TakePrefetchAbortException() (B1.9.9); LR_abt = pc + 4."""
         if self._abort_to_hyp(fault):
             self.sys.hifar = fault.va & MASK32
-            if fault.stage == 2 and fault.ipa is not None:
-                self.sys.hpfar = (fault.ipa >> 8) & ~0xF
-            ec = EC_PABT_HYP if self.in_hyp else EC_PABT_LOWER
-            iss = long_fsc(fault) | (ISS_S1PTW if fault.s1ptw else 0) | \
-                (ISS_EA if fault.kind == F.EXTERNAL else 0)
+            self._write_hpfar(fault)
             return self.enter_hyp_mode(VEC_PABT if self.in_hyp else VEC_HYPTRAP, pc,
-                                       hsr_value(ec, iss))
+                                       abort_syndrome(fault, self.in_hyp).value)
         self.sys.ifar = fault.va & MASK32
         self.sys.ifsr = self._fsr(fault)
         return self.enter_mode(MODE_ABT, VEC_PABT, pc, 4)
 
-    def take_data_abort(self, pc: int, fault: Fault, iss_extra: int = 0, thumb16: bool = False) -> int:
+    def take_data_abort(self, pc: int, fault: Fault, iss: int = 0, thumb16: bool = False) -> int:
         """TakeDataAbortException() (B1.9.10); LR_abt = pc + 8.
 
-        `iss_extra` is the instruction syndrome for HSR (ISV, SAS, SSE, SRT)
-        when the faulting instruction provides one; with ISV set, HSR.IL is
-        the instruction's length (`thumb16`)."""
+        `iss` is the instruction syndrome for HSR (ISV, SAS, SSE, SRT) when
+        the faulting instruction provides one (a single load or store of a
+        general-purpose register: cpu/ops/loadstore.py); it is valid only
+        for a stage-2 fault that is not on a stage-1 table walk, and then
+        HSR.IL is the instruction's length (`thumb16`)."""
         if self._abort_to_hyp(fault):
             self.sys.hdfar = fault.va & MASK32
-            if fault.stage == 2 and fault.ipa is not None:
-                self.sys.hpfar = (fault.ipa >> 8) & ~0xF
-            ec = EC_DABT_HYP if self.in_hyp else EC_DABT_LOWER
-            iss = iss_extra | long_fsc(fault) | (ISS_WNR if fault.write else 0) | \
-                (ISS_S1PTW if fault.s1ptw else 0) | (ISS_EA if fault.kind == F.EXTERNAL else 0)
+            self._write_hpfar(fault)
+            if fault.stage != 2 or fault.s1ptw or fault.kind == F.EXTERNAL_WALK:
+                iss = 0
             return self.enter_hyp_mode(VEC_DABT if self.in_hyp else VEC_HYPTRAP, pc,
-                                       hsr_value(ec, iss, not thumb16))
+                                       abort_syndrome(fault, self.in_hyp, iss, thumb16).value)
         self.sys.dfar = fault.va & MASK32
         self.sys.dfsr = self._fsr(fault)
         return self.enter_mode(MODE_ABT, VEC_DABT, pc, 8)
 
+    def _write_hpfar(self, fault: Fault) -> None:
+        """HPFAR (B4.1.72): IPA[39:12] in bits 31:4 for a stage-2 fault."""
+        if fault.stage == 2 and fault.ipa is not None:
+            self.sys.hpfar = (fault.ipa >> 8) & 0xFFFFFFF0
+
     def _fsr(self, fault: Fault) -> int:
         """DFSR/IFSR in the format TTBCR.EAE selects (B4.1.52, B4.1.96)."""
-        if self.sys.ttbcr & (1 << 31):            # long-descriptor format: LPAE bit 9
-            value = long_fsc(fault) | (1 << 9)
-            if fault.write and not fault.fetch:
-                value |= 1 << 11
-            return value
+        if self.sys.ttbcr & (1 << 31):
+            return long_fsr(fault)
         return short_fsr(fault)
 
     # -- interrupts ----------------------------------------------------------------

@@ -48,7 +48,8 @@ import logging
 from typing import Callable, Dict, List, Optional, Tuple
 
 from ..mmu_lpae.faults import GuestFault
-from .exceptions import long_fsc, short_fsr
+from .syndrome import (EC_MCR_MRC_CP14, EC_MCR_MRC_CP15, EC_MCRR_MRRC_CP15, EC_MRRC_CP14,
+                       long_fsc, short_fs)
 from .state import MODE_HYP, MODE_USR
 
 log = logging.getLogger(__name__)
@@ -139,9 +140,9 @@ class SysReg:
         self.hstr_bit = (1 << n) if cp == 15 and n not in (4, 14) else 0
         self.impdef = cp == 15 and not is64 and _implementation_defined(crn, crm)
         if cp == 15:
-            self.ec = 0x04 if is64 else 0x03
+            self.ec = EC_MCRR_MRRC_CP15 if is64 else EC_MCR_MRC_CP15
         else:
-            self.ec = 0x0C if is64 else 0x05
+            self.ec = EC_MRRC_CP14 if is64 else EC_MCR_MRC_CP14
         self.attr = attr
         self.reset = reset
         self.read = read
@@ -213,9 +214,20 @@ def reg64(name, cp, opc1, crm, access, **kw) -> SysReg:
 # -- behaviours used by the table ------------------------------------------------------------
 
 def _translation_changed(s, old=None) -> None:
-    """A write that may change the current translation (TTBRs, TTBCR, DACR,
-    memory attributes, ASID, HCR.VM, ...): the soft TLB is refilled."""
+    """A write that changes what a translation table walk returns (SCTLR,
+    TTBCR, DACR, PRRR/NMRR, HCR.VM/PTW/DC, VTCR, VTTBR, HSCTLR, HTCR,
+    HTTBR, HMAIR0/1): every context of the soft TLB is refilled."""
     s.core.tlb.flush()
+    s.core.update_context()
+
+
+def _asid_changed(s, old=None) -> None:
+    """CONTEXTIDR, and the TTBRs (which carry the ASID with TTBCR.EAE):
+    the architecture keeps the TLB entries of every ASID, so only the
+    current context changes.  A new table base with the same ASID is used
+    by the next walk; entries already cached for that ASID may stay, as
+    they may in a hardware TLB (Linux changes the ASID with the table)."""
+    s.core.update_context()
 
 
 def _sctlr_written(s, old) -> None:
@@ -244,10 +256,6 @@ def _nop(s, v) -> None:
 
 def _flush_blocks(s, v) -> None:
     s.core.flush_blocks()
-
-
-def _tlb_flush(s, v) -> None:
-    s.core.tlb.flush()
 
 
 def _sext32(v: int) -> int:
@@ -432,31 +440,56 @@ def _write_pmxevcntr(s, v) -> None:
 
 # -- address translation operations (B4.2.x, PAR B4.1.113) ----------------------------------
 
-def _ats(user: bool, write: bool):
-    """ATS1C*/ATS12NSO*/ATS1H*: translate through the MMU (SoftTLB.translate)
-    and write PAR.  The translation regime and the memory attributes in PAR
-    (all reported as 0 here) belong to the MMU; a fault is reported with
-    PAR.F = 1 and the fault status in the PAR format TTBCR.EAE selects:
-    short, FS[5:0] = {ExT, FS[4], FS[3:0]} in bits 6:1; long, the status
-    code in bits 6:1, S2WLK (bit 8), FSTAGE (bit 9), LPAE (bit 11)."""
+ATS_S1, ATS_S12, ATS_HYP = "stage 1", "stages 1 and 2", "hyp"
+
+
+def _ats(kind: str, user: bool, write: bool):
+    """ATS1C* (PL1&0 stage 1), ATS12NSO* (stages 1 and 2, from HYP) and
+    ATS1H* (the HYP regime): translate as a read or write, privileged or
+    unprivileged, and write PAR (B4.2.x, PAR B4.1.113).
+
+    PAR has the 64-bit format (LPAE, bit 11) when the regime uses the
+    long-descriptor format (TTBCR.EAE; always for HYP), or when stage 2
+    is on (HCR.VM or HCR.DC): the rule QEMU applies.  On success: PA,
+    NS (bit 9: every access here is Non-secure), and in the 64-bit format
+    the MAIR-form attributes (bits 63:56) and shareability (8:7); the
+    32-bit format reports no attributes (as QEMU), but SS and PA[39:32] for
+    a supersection.  On a fault: F = 1 and the status, in the 64-bit format
+    with FSTAGE (bit 9) and S2WLK (bit 8, a stage-2 fault on the walk).
+    A stage-2 fault on the stage-1 walk of an ATS1C* made from PL1 is not
+    reported in PAR: it is taken as a Data Abort to HYP (HSR.CM = 1)."""
     def op(s, va):
+        core = s.core
+        mmu = core.tlb.mmu
+        va &= MASK32
+        long_format = kind == ATS_HYP or bool(s.ttbcr >> 31 & 1) or bool(s.hcr & ((1 << 0) | (1 << 12)))
         try:
-            pa = s.core.tlb.translate(va & MASK32, write, False, user)
+            if kind == ATS_HYP:
+                m = mmu.translate(va, write, False, False, True)
+            elif kind == ATS_S12:
+                m = mmu.translate(va, write, False, user, False)
+            else:
+                m = mmu.stage1(va, write, False, user)
         except GuestFault as exc:
             fault = exc.fault
-            if s.ttbcr & (1 << 31):
+            if kind == ATS_S1 and fault.stage == 2 and core.mode != MODE_HYP:
+                fault.cm = True
+                raise
+            if long_format:
                 s.par = (1 << 11) | (long_fsc(fault) << 1) | 1 | \
                     ((1 << 9) if fault.stage == 2 else 0) | ((1 << 8) if fault.s1ptw else 0)
             else:
-                fsr = short_fsr(fault)
-                fs = ((fsr >> 12 & 1) << 5) | ((fsr >> 10 & 1) << 4) | (fsr & 0xF)
-                s.par = (fs << 1) | 1
+                fs = short_fs(fault)
+                ext = 1 if fault.kind in ("external", "external_walk") else 0
+                s.par = (((ext << 5) | fs) << 1) | 1
             return
-        # PAR.NS (bit 9) is set: every access of this core is Non-secure.
-        if s.ttbcr & (1 << 31):
-            s.par = (pa & 0xFFFFFFF000) | (1 << 11) | (1 << 9)
+        if long_format:
+            s.par = (m.pa & 0xFFFFFFF000) | (1 << 11) | (1 << 9) | ((2 if m.device else m.sh) << 7) | \
+                (m.attr << 56)
+        elif m.ss:
+            s.par = (m.pa & 0xFF000000) | ((m.pa >> 32 & 0xFF) << 16) | (1 << 9) | (1 << 1)
         else:
-            s.par = (pa & 0xFFFFF000) | (1 << 9)
+            s.par = (m.pa & 0xFFFFF000) | (1 << 9)
     return op
 
 
@@ -504,16 +537,48 @@ def _id_space() -> List[SysReg]:
     return rows
 
 
+def _tlbi_all(s, v) -> None:
+    """TLBIALL, ITLBIALL, DTLBIALL (and IS): the PL1&0 regime's entries
+    (of the current VMID; the soft TLB drops every VMID's, a superset)."""
+    s.core.tlb.flush_where(False)
+
+
+def _tlbi_mva(s, v) -> None:
+    """TLBIMVA, TLBIMVAA and the I/D forms (and IS): the entries for one
+    address (TLBIMVA also names an ASID, but a global entry matches any)."""
+    s.core.tlb.flush_va(v, False)
+
+
+def _tlbi_asid(s, v) -> None:
+    """TLBIASID and the I/D forms (and IS): the non-global entries of one ASID."""
+    s.core.tlb.flush_where(False, asid=v & 0xFF)
+
+
+def _tlbi_allh(s, v) -> None:
+    s.core.tlb.flush_where(True)
+
+
+def _tlbi_mvah(s, v) -> None:
+    s.core.tlb.flush_va(v, True)
+
+
 def _tlb_ops() -> List[SysReg]:
-    """TLB maintenance (B4.2.2): every operation flushes the whole soft TLB."""
-    pl1 = [("TLBIALLIS", 3, 0), ("TLBIMVAIS", 3, 1), ("TLBIASIDIS", 3, 2), ("TLBIMVAAIS", 3, 3),
-           ("ITLBIALL", 5, 0), ("ITLBIMVA", 5, 1), ("ITLBIASID", 5, 2),
-           ("DTLBIALL", 6, 0), ("DTLBIMVA", 6, 1), ("DTLBIASID", 6, 2),
-           ("TLBIALL", 7, 0), ("TLBIMVA", 7, 1), ("TLBIASID", 7, 2), ("TLBIMVAA", 7, 3)]
-    pl2 = [("TLBIALLHIS", 3, 0), ("TLBIMVAHIS", 3, 1), ("TLBIALLNSNHIS", 3, 4),
-           ("TLBIALLH", 7, 0), ("TLBIMVAH", 7, 1), ("TLBIALLNSNH", 7, 4)]
-    return ([reg(n, 15, 0, 8, crm, opc2, "PL1_W", trap="TTLB", op=_tlb_flush) for n, crm, opc2 in pl1] +
-            [reg(n, 15, 4, 8, crm, opc2, "PL2_W", op=_tlb_flush) for n, crm, opc2 in pl2])
+    """TLB maintenance (B4.2.2).  The Inner Shareable forms act on this
+    core's TLB as the plain ones do; with several cores they broadcast
+    (the board's part).  TLBIALLNSNH invalidates the PL1&0 regime of every
+    VMID, which is what TLBIALL does to the soft TLB."""
+    pl1 = [("TLBIALLIS", 3, 0, _tlbi_all), ("TLBIMVAIS", 3, 1, _tlbi_mva),
+           ("TLBIASIDIS", 3, 2, _tlbi_asid), ("TLBIMVAAIS", 3, 3, _tlbi_mva),
+           ("ITLBIALL", 5, 0, _tlbi_all), ("ITLBIMVA", 5, 1, _tlbi_mva), ("ITLBIASID", 5, 2, _tlbi_asid),
+           ("DTLBIALL", 6, 0, _tlbi_all), ("DTLBIMVA", 6, 1, _tlbi_mva), ("DTLBIASID", 6, 2, _tlbi_asid),
+           ("TLBIALL", 7, 0, _tlbi_all), ("TLBIMVA", 7, 1, _tlbi_mva), ("TLBIASID", 7, 2, _tlbi_asid),
+           ("TLBIMVAA", 7, 3, _tlbi_mva)]
+    pl2 = [("TLBIALLHIS", 3, 0, _tlbi_allh), ("TLBIMVAHIS", 3, 1, _tlbi_mvah),
+           ("TLBIALLNSNHIS", 3, 4, _tlbi_all), ("TLBIMVALHIS", 3, 5, _tlbi_mvah),
+           ("TLBIALLH", 7, 0, _tlbi_allh), ("TLBIMVAH", 7, 1, _tlbi_mvah),
+           ("TLBIALLNSNH", 7, 4, _tlbi_all), ("TLBIMVALH", 7, 5, _tlbi_mvah)]
+    return ([reg(n, 15, 0, 8, crm, opc2, "PL1_W", trap="TTLB", op=fn) for n, crm, opc2, fn in pl1] +
+            [reg(n, 15, 4, 8, crm, opc2, "PL2_W", op=fn) for n, crm, opc2, fn in pl2])
 
 
 def _pmu() -> List[SysReg]:
@@ -595,11 +660,11 @@ def _cache_ops() -> List[SysReg]:
         reg64("PAR_64", 15, 0, 7, "PL1_RW", attr="par"),
     ]
     for opc2, name in enumerate(("ATS1CPR", "ATS1CPW", "ATS1CUR", "ATS1CUW")):
-        rows.append(reg(name, 15, 0, 7, 8, opc2, "PL1_W", op=_ats(opc2 >= 2, opc2 & 1)))
+        rows.append(reg(name, 15, 0, 7, 8, opc2, "PL1_W", op=_ats(ATS_S1, opc2 >= 2, bool(opc2 & 1))))
     for opc2, name in enumerate(("ATS12NSOPR", "ATS12NSOPW", "ATS12NSOUR", "ATS12NSOUW"), 4):
-        rows.append(reg(name, 15, 0, 7, 8, opc2, "PL2_W", op=_ats(opc2 >= 6, opc2 & 1)))
-    rows += [reg("ATS1HR", 15, 4, 7, 8, 0, "PL2_W", op=_ats(False, False)),
-             reg("ATS1HW", 15, 4, 7, 8, 1, "PL2_W", op=_ats(False, True))]
+        rows.append(reg(name, 15, 0, 7, 8, opc2, "PL2_W", op=_ats(ATS_S12, opc2 >= 6, bool(opc2 & 1))))
+    rows += [reg("ATS1HR", 15, 4, 7, 8, 0, "PL2_W", op=_ats(ATS_HYP, False, False)),
+             reg("ATS1HW", 15, 4, 7, 8, 1, "PL2_W", op=_ats(ATS_HYP, False, True))]
     return rows
 
 
@@ -660,16 +725,16 @@ TABLE: List[SysReg] = [
     reg("HACR", 15, 4, 1, 1, 7, "PL2_RW"),
 
     # -- c2, c3: translation table base and control, domains (B4.1.153-155, B4.1.43) ----------
-    reg("TTBR0", 15, 0, 2, 0, 0, "PL1_RW", trap="TVM", after=_translation_changed),
-    reg("TTBR1", 15, 0, 2, 0, 1, "PL1_RW", trap="TVM", after=_translation_changed),
+    reg("TTBR0", 15, 0, 2, 0, 0, "PL1_RW", trap="TVM", after=_asid_changed),
+    reg("TTBR1", 15, 0, 2, 0, 1, "PL1_RW", trap="TVM", after=_asid_changed),
     reg("TTBCR", 15, 0, 2, 0, 2, "PL1_RW", wmask=TTBCR_WMASK, trap="TVM", after=_translation_changed),
     reg("HTCR", 15, 4, 2, 0, 2, "PL2_RW", reset=0x80800000, wmask=0x00003F07,
         after=_translation_changed),
     reg("VTCR", 15, 4, 2, 1, 2, "PL2_RW", reset=0x80000000, wmask=0x00003FDF,
         after=_translation_changed),
     reg("DACR", 15, 0, 3, 0, 0, "PL1_RW", trap="TVM", after=_translation_changed),
-    reg64("TTBR0_64", 15, 0, 2, "PL1_RW", attr="ttbr0", trap="TVM", after=_translation_changed),
-    reg64("TTBR1_64", 15, 1, 2, "PL1_RW", attr="ttbr1", trap="TVM", after=_translation_changed),
+    reg64("TTBR0_64", 15, 0, 2, "PL1_RW", attr="ttbr0", trap="TVM", after=_asid_changed),
+    reg64("TTBR1_64", 15, 1, 2, "PL1_RW", attr="ttbr1", trap="TVM", after=_asid_changed),
     reg64("HTTBR", 15, 4, 2, "PL2_RW", after=_translation_changed),
     reg64("VTTBR", 15, 6, 2, "PL2_RW", after=_translation_changed),
 
@@ -712,7 +777,7 @@ TABLE: List[SysReg] = [
 
     # -- c13: process, context and thread ID (B4.1.44 FCSEIDR, B4.1.36 CONTEXTIDR, ...) ------
     reg("FCSEIDR", 15, 0, 13, 0, 0, "PL1_RW", wmask=0),       # no FCSE on the A15: RAZ/WI
-    reg("CONTEXTIDR", 15, 0, 13, 0, 1, "PL1_RW", trap="TVM", after=_translation_changed),
+    reg("CONTEXTIDR", 15, 0, 13, 0, 1, "PL1_RW", trap="TVM", after=_asid_changed),
     reg("TPIDRURW", 15, 0, 13, 0, 2, "PL0_RW"),
     reg("TPIDRURO", 15, 0, 13, 0, 3, "PL0_R PL1_RW"),
     reg("TPIDRPRW", 15, 0, 13, 0, 4, "PL1_RW"),
@@ -827,6 +892,7 @@ class SysRegs:
         (The MMU's translation regime switch belongs here as well.)"""
         ctl = self.hsctlr if self.core.mode == MODE_HYP else self.sctlr
         self.core.tlb.strict_alignment = bool(ctl & 2)
+        self.core.update_context()
 
     # -- counters ---------------------------------------------------------------------------
 

@@ -82,8 +82,9 @@ class Emitter:
         self.loop_ok = loop_ok           # may a branch to `start` loop inside the block?
         self.loops = False
         self.lines: List[str] = []
-        # per instruction: (first source line, pc, ITSTATE, instructions and cycles before it)
-        self.line_map: List[Tuple[int, int, int, int, int]] = []
+        # per instruction: (first source line, pc, ITSTATE, instructions and
+        # cycles before it, its data-abort instruction syndrome, 16-bit?)
+        self.line_map: List[Tuple[int, int, int, int, int, int, bool]] = []
         self.itstate = itstate
         self.entry_itstate = itstate
         self.n = 0
@@ -107,6 +108,9 @@ class Emitter:
         self.size = size
         self.cond = cond
         self.cost = cycles
+        # A single load or store of one general-purpose register sets the
+        # ISS it gives a data abort taken to HYP (ISV, SAS, SSE, SRT: syndrome.Dabt)
+        self.abort_iss = 0
         self.body = []
         self._indent = 0
         self._dead = False
@@ -116,7 +120,8 @@ class Emitter:
     def finish(self) -> None:
         """Close the current instruction: wrap it in its condition, record its line."""
         first = len(self.lines) + 2          # +1 for "def", +1 for the comment
-        self.line_map.append((first, self.pc, self.itstate, self.n, self.cycles))
+        self.line_map.append((first, self.pc, self.itstate, self.n, self.cycles,
+                              self.abort_iss, self.size == 2))
         self.lines.append(self._comment)
         body = self.body or ["pass"]
         if self.cond != COND_AL and self.cond != 0xF:
@@ -321,16 +326,16 @@ class Block:
         self.source = source
         self.code = fn.__code__
 
-    def locate(self, lineno: int) -> Tuple[int, int, int, int]:
-        """For a source line: its instruction's pc and ITSTATE, and the
-        instructions and cycles retired before it."""
+    def locate(self, lineno: int) -> Tuple[int, int, int, int, int, bool]:
+        """For a source line: its instruction's pc and ITSTATE, the
+        instructions and cycles retired before it, and the instruction's
+        abort syndrome and whether it is a 16-bit one."""
         entry = self.line_map[0]
         for candidate in self.line_map:
             if candidate[0] > lineno:
                 break
             entry = candidate
-        _first, pc, it, n, cycles = entry
-        return pc, it, n, cycles
+        return entry[1:]
 
 
 def compile_block(em: Emitter, key: int, pages, namespace: Dict, fallthrough: int) -> Block:

@@ -1,13 +1,30 @@
-"""The software TLB: virtual page -> host view of a RAM page.
+"""The software TLB: virtual page -> host view of a RAM page, per context.
 
 Translated code calls ``ld32(va)``, ``st8(va, v)`` and friends.  Their fast
 path is one dictionary lookup keyed by the virtual page number that yields
 the physical RAM page as an array of 32-bit words (bus.py), so an aligned
 RAM access costs a lookup and an index; bytes and halfwords are shifted out
 of (or merged into) their word.  Everything else takes the slow path:
-a miss walks the current translation regime (``translate``), unaligned
-accesses are split, devices go to the bus, and faults are raised as
-GuestFault for the core.
+a miss translates through the MMU (walk.py), unaligned accesses are split
+(or fault, for Device memory and under SCTLR.A), devices go to the bus, and
+faults are raised as GuestFault for the core.
+
+**Contexts.**  What a lookup returns depends on the translation regime
+(PL1&0 or HYP), the privilege of the access (a User-mode LDR and an LDRT
+are checked as unprivileged), the ASID, the VMID and the data endianness.
+Each combination is a :class:`Context` with tables of its own, accessors
+closed over those tables, and a namespace for blocks holding those
+accessors.  Translated blocks are keyed by physical address and shared by
+all contexts: a block translated in one context is rebound to another's
+namespace by building a function from the same code object (cheap, and
+translation is not repeated).  So User<->SVC switches and ASID changes,
+which Linux makes on every syscall, interrupt and context switch, select
+another context instead of flushing anything; each context's tables stay
+valid until the architecture says translations may have changed (TLB
+maintenance, or a write to a register that changes the regime: see
+cpu/sysregs.py), and only then are they cleared.  The tables are cleared
+in place, because the blocks' namespaces hold the closures and the
+closures hold the tables.
 
 Pages holding translated code are never entered in the write-side tables:
 a store to one takes the slow path, which tells the engine to drop the
@@ -16,53 +33,148 @@ blocks on that page before the store lands if it touches translated bytes
 Code is tracked in 64-byte lines, so data that shares a page with code
 (small guests link .data right after .text) costs a slow-path store, not
 a retranslation.
-
-Flushes clear the tables in place, because translated blocks hold the
-accessor closures and the closures hold the tables.
 """
 
 from array import array
-from typing import Callable, Dict
+from typing import Callable, Dict, List, Optional, Tuple
 
 from ..bus import Bus, BusError, PAGE_SHIFT
 from .faults import ALIGNMENT, EXTERNAL, Fault, GuestFault
+from .walk import MMU, Mapping
 
 PAGE_MASK = (1 << PAGE_SHIFT) - 1
 CODE_LINE_SHIFT = 6
+MAX_CONTEXTS = 128        # beyond this many, drop them all (ASID roll-over keeps the count small)
+
+# A context's key: (hyp, user, asid, vmid, big_endian)
+ContextKey = Tuple[bool, bool, int, Optional[int], int]
+RESET_CONTEXT: ContextKey = (False, False, 0, None, 0)
 
 
-def identity_translate(va: int, write: bool, fetch: bool, user: bool) -> int:
-    """The flat map of a core with its MMU off (B3.2)."""
-    return va
+class Context:
+    """One context's tables (see the module docstring)."""
 
-
-class SoftTLB:
-    def __init__(self, bus: Bus):
-        self.bus = bus
-        self.translate: Callable[[int, bool, bool, bool], int] = identity_translate
+    def __init__(self, tlb: "SoftTLB", key: ContextKey):
+        self.key = key
+        self.hyp, self.user, self.asid, self.vmid, big = key
+        self.big_endian = bool(big)
         self.rd: Dict[int, array] = {}               # virtual page -> RAM page (words), for loads
         self.wr: Dict[int, array] = {}               # the same, for stores
         # pages that hold translated code: virtual page -> (words, physical page);
         # a store there checks the code lines before it lands (store_mixed)
         self.wr_code: Dict[int, tuple] = {}
         self.itlb: Dict[int, int] = {}               # virtual page -> physical page number
-        # virtual PC | ISA state -> translated block: the engine's front cache,
-        # valid exactly as long as the instruction-side translations are
+        # virtual PC | ISA state -> translated block bound to this namespace:
+        # the engine's front cache, valid as long as the instruction-side translations
         self.vblocks: Dict[int, tuple] = {}
-        # physical page number -> bit mask of its 64-byte lines holding translated code
-        self.code_lines: Dict[int, int] = {}
-        self.on_code_write: Callable[[int], None] = lambda ppage: None
-        self.strict_alignment = False                # SCTLR.A
-        self.big_endian = False                      # CPSR.E: all data accesses take the slow path
-        self._tables = (self.rd, self.wr, self.wr_code, self.itlb, self.vblocks)
-        self.accessors = self._make_accessors()
+        # physical block key -> the block bound to this namespace
+        self.bound: Dict[int, tuple] = {}
+        # the slow path's translations: vpage << 2 | fetch << 1 | write -> (physical page base, device)
+        self.xlat: Dict[int, Tuple[int, bool]] = {}
+        # virtual page -> (first page, page count) of a cached entry larger than 4 KiB
+        self.spans: Dict[int, Tuple[int, int]] = {}
+        self._tables = (self.rd, self.wr, self.wr_code, self.itlb, self.vblocks, self.xlat, self.spans)
+        self.accessors = tlb._make_accessors(self)
+        self.namespace: Dict[str, object] = {}
 
-    def flush(self) -> None:
+    def clear(self) -> None:
         for t in self._tables:
             t.clear()
 
+    def drop_pages(self, first: int, count: int) -> None:
+        """Forget virtual pages [first, first + count)."""
+        if count > 64:
+            for t in (self.rd, self.wr, self.wr_code, self.itlb, self.spans):
+                for vp in [k for k in t if first <= k < first + count]:
+                    del t[vp]
+            for k in [k for k in self.xlat if first <= k >> 2 < first + count]:
+                del self.xlat[k]
+        else:
+            for vp in range(first, first + count):
+                for t in (self.rd, self.wr, self.wr_code, self.itlb, self.spans):
+                    t.pop(vp, None)
+                for k in range(4):
+                    self.xlat.pop(vp << 2 | k, None)
+        self.vblocks.clear()
+
+
+class SoftTLB:
+    def __init__(self, bus: Bus):
+        self.bus = bus
+        self.mmu: Optional[MMU] = None               # None: the flat map of a core without one
+        self.contexts: Dict[ContextKey, Context] = {}
+        self.base_namespace: Dict[str, object] = {}
+        # physical page number -> bit mask of its 64-byte lines holding translated code
+        self.code_lines: Dict[int, int] = {}
+        self.on_code_write: Callable[[int], None] = lambda ppage: None
+        self.strict_alignment = False                # SCTLR.A (HSCTLR.A in HYP)
+        self.cur = self.context(RESET_CONTEXT)
+        self.vblocks = self.cur.vblocks
+
+    # -- contexts ------------------------------------------------------------------
+
+    def context(self, key: ContextKey) -> Context:
+        ctx = self.contexts.get(key)
+        if ctx is None:
+            if len(self.contexts) >= MAX_CONTEXTS:
+                self.contexts = {k: c for k, c in self.contexts.items() if c is self.cur}
+            ctx = self.contexts[key] = Context(self, key)
+            ctx.namespace.update(self.base_namespace)
+            ctx.namespace.update(ctx.accessors)
+        return ctx
+
+    def select(self, key: ContextKey) -> None:
+        """Make `key` the current context."""
+        if key != self.cur.key:
+            self.cur = self.context(key)
+            self.vblocks = self.cur.vblocks
+
+    def set_base_namespace(self, names: Dict[str, object]) -> None:
+        """What every block may call besides the memory accessors (the core's runtime helpers)."""
+        self.base_namespace.update(names)
+        for ctx in self.contexts.values():
+            ctx.namespace.update(names)
+            ctx.namespace.update(ctx.accessors)
+
+    @property
+    def big_endian(self) -> bool:
+        return self.cur.big_endian
+
+    # -- flushes (TLB maintenance and regime changes; cpu/sysregs.py) -------------
+
+    def flush(self) -> None:
+        """Every context: TLBIALL and the writes that change a regime."""
+        for ctx in self.contexts.values():
+            ctx.clear()
+
+    def flush_where(self, hyp: bool, asid: Optional[int] = None) -> None:
+        """The contexts of one regime (TLBIALLH; TLBIALLNSNH, TLBIALL with
+        hyp False), or of one ASID in the PL1&0 regime (TLBIASID)."""
+        for ctx in self.contexts.values():
+            if ctx.hyp == hyp and (asid is None or ctx.asid == asid):
+                ctx.clear()
+
+    def flush_va(self, va: int, hyp: bool) -> None:
+        """Entries for address `va` in one regime, whatever their ASID:
+        TLBIMVA, TLBIMVAA (a global entry matches every ASID, so a stale
+        one may sit in any context) and TLBIMVAH."""
+        vp = (va & 0xFFFFFFFF) >> PAGE_SHIFT
+        for ctx in self.contexts.values():
+            if ctx.hyp == hyp:
+                first, count = ctx.spans.get(vp, (vp, 1))
+                ctx.drop_pages(first, count)
+
     def flush_writes(self) -> None:
-        self.wr.clear()
+        for ctx in self.contexts.values():
+            ctx.wr.clear()
+
+    def drop_vblocks(self) -> None:
+        """Translated blocks changed (code written, breakpoints): forget the bindings."""
+        for ctx in self.contexts.values():
+            ctx.vblocks.clear()
+            ctx.bound.clear()
+
+    # -- translated code tracking -------------------------------------------------
 
     def mark_code(self, pa: int, size: int) -> None:
         """Record that [pa, pa+size) (within one page) holds translated code."""
@@ -84,16 +196,51 @@ class SoftTLB:
         last = ((pa + size - 1) & PAGE_MASK) >> CODE_LINE_SHIFT
         return bool(lines >> first & ((2 << (last - first)) - 1))
 
+    # -- translation -----------------------------------------------------------------
+
+    def walk(self, ctx: Context, va: int, write: bool, fetch: bool) -> Mapping:
+        """Translate in `ctx`'s regime and privilege (no caching)."""
+        if self.mmu is None:
+            return Mapping(va, False, 32)
+        return self.mmu.translate(va, write, fetch, ctx.user, ctx.hyp)
+
+    def resolve(self, ctx: Context, va: int, write: bool, fetch: bool) -> Tuple[int, bool]:
+        """(physical address, Device memory?) of an access, through `ctx`'s
+        translation cache; a miss walks the tables and records the entry's size."""
+        vp = va >> PAGE_SHIFT
+        k = vp << 2 | fetch << 1 | write
+        hit = ctx.xlat.get(k)
+        if hit is None:
+            m = self.walk(ctx, va, write, fetch)
+            hit = ctx.xlat[k] = (m.pa & ~PAGE_MASK, m.device)
+            if m.span > PAGE_SHIFT:
+                n = m.span - PAGE_SHIFT
+                ctx.spans[vp] = (vp >> n << n, 1 << n)
+        return hit[0] | (va & PAGE_MASK), hit[1]
+
+    def translate(self, va: int, write: bool, fetch: bool, user: bool) -> int:
+        """The physical address an access from the current regime makes
+        (`user`: checked as unprivileged), or GuestFault."""
+        ctx = self.cur
+        if user and not ctx.user and not ctx.hyp:
+            ctx = self.context(ctx.key[:1] + (True,) + ctx.key[2:])
+        return self.resolve(ctx, va & 0xFFFFFFFF, write, fetch)[0]
+
     # -- instruction side -----------------------------------------------------------
 
     def fetch_page(self, va: int) -> int:
         """The physical page number that instruction fetches from `va` read."""
+        ctx = self.cur
         vp = va >> PAGE_SHIFT
-        pp = self.itlb.get(vp)
+        pp = ctx.itlb.get(vp)
         if pp is None:
-            pa = self.translate(va, False, True, False)
+            pa = self.resolve(ctx, va, False, True)[0]
+            if pa >> 32:
+                # Blocks are keyed by 32-bit physical addresses; nothing on
+                # this board holds code above 4 GB.
+                raise GuestFault(Fault(EXTERNAL, va, fetch=True))
             pp = pa >> PAGE_SHIFT
-            self.itlb[vp] = pp
+            ctx.itlb[vp] = pp
         return pp
 
     def fetch(self, pa: int, size: int) -> int:
@@ -105,47 +252,65 @@ class SoftTLB:
     # -- data side: the slow path --------------------------------------------------
 
     def read(self, va: int, size: int, user: bool = False, aligned: bool = False) -> int:
+        """A data read from the current context (the API's and tests' entry)."""
+        ctx = self.cur
+        if user and not ctx.user and not ctx.hyp:
+            ctx = self.context(ctx.key[:1] + (True,) + ctx.key[2:])
+        return self.read_in(ctx, va, size, aligned)
+
+    def write(self, va: int, size: int, value: int, user: bool = False, aligned: bool = False) -> None:
+        ctx = self.cur
+        if user and not ctx.user and not ctx.hyp:
+            ctx = self.context(ctx.key[:1] + (True,) + ctx.key[2:])
+        self.write_in(ctx, va, size, value, aligned)
+
+    def read_in(self, ctx: Context, va: int, size: int, aligned: bool = False) -> int:
         va &= 0xFFFFFFFF             # translated code may pass an unreduced address
         if va & (size - 1):
             if aligned or self.strict_alignment:
                 raise GuestFault(Fault(ALIGNMENT, va))
+            if self.resolve(ctx, va, False, False)[1]:
+                raise GuestFault(Fault(ALIGNMENT, va))     # Device memory (A3.2.1)
             value = 0
             for i in range(size):
-                value |= self._read1(va + i, 1, user) << (8 * i)
+                value |= self._read1(ctx, (va + i) & 0xFFFFFFFF, 1) << (8 * i)
         else:
-            value = self._read1(va, size, user)
-        if self.big_endian:
+            value = self._read1(ctx, va, size)
+        if ctx.big_endian:
             value = int.from_bytes(value.to_bytes(size, "little"), "big")
         return value
 
-    def write(self, va: int, size: int, value: int, user: bool = False, aligned: bool = False) -> None:
+    def write_in(self, ctx: Context, va: int, size: int, value: int, aligned: bool = False) -> None:
         va &= 0xFFFFFFFF
         value &= (1 << (8 * size)) - 1
-        if self.big_endian:
+        if ctx.big_endian:
             value = int.from_bytes(value.to_bytes(size, "little"), "big")
         if va & (size - 1):
             if aligned or self.strict_alignment:
                 raise GuestFault(Fault(ALIGNMENT, va, write=True))
             # Translate every byte before writing any, so a fault on the second
             # page leaves memory untouched.
-            pas = [self.translate((va + i) & 0xFFFFFFFF, True, False, user) for i in range(size)]
-            for i, pa in enumerate(pas):
+            pas = [self.resolve(ctx, (va + i) & 0xFFFFFFFF, True, False) for i in range(size)]
+            if pas[0][1]:
+                raise GuestFault(Fault(ALIGNMENT, va, write=True))
+            for i, (pa, _) in enumerate(pas):
                 self._write_pa(pa, 1, (value >> (8 * i)) & 0xFF, va + i)
         else:
-            pa = self.translate(va, True, False, user)
+            pa = self.resolve(ctx, va, True, False)[0]
             self._write_pa(pa, size, value, va)
-            if not user and not self.big_endian:
-                self._fill_write(va, pa)
+            if not ctx.big_endian:
+                self._fill_write(ctx, va, pa)
 
-    def _read1(self, va: int, size: int, user: bool) -> int:
-        va &= 0xFFFFFFFF
-        pa = self.translate(va, False, False, user)
+    def _read1(self, ctx: Context, va: int, size: int) -> int:
+        pa = self.resolve(ctx, va, False, False)[0]
         try:
             value = self.bus.read(pa, size)
         except BusError:
             raise GuestFault(Fault(EXTERNAL, va))
-        if not user and not self.big_endian:
-            self._fill_read(va, pa)
+        if not ctx.big_endian:
+            page = self.bus.ram_page(pa)
+            if page is not None:
+                ctx.rd[va >> PAGE_SHIFT] = page
         return value
 
     def _write_pa(self, pa: int, size: int, value: int, va: int) -> None:
@@ -156,24 +321,19 @@ class SoftTLB:
         except BusError:
             raise GuestFault(Fault(EXTERNAL, va, write=True))
 
-    def _fill_read(self, va: int, pa: int) -> None:
-        page = self.bus.ram_page(pa)
-        if page is not None:
-            self.rd[va >> PAGE_SHIFT] = page
-
-    def _fill_write(self, va: int, pa: int) -> None:
+    def _fill_write(self, ctx: Context, va: int, pa: int) -> None:
         page = self.bus.ram_page(pa)
         if page is not None:
             if pa >> PAGE_SHIFT in self.code_lines:
-                self.wr_code[va >> PAGE_SHIFT] = (page, pa >> PAGE_SHIFT)
+                ctx.wr_code[va >> PAGE_SHIFT] = (page, pa >> PAGE_SHIFT)
             else:
-                self.wr[va >> PAGE_SHIFT] = page
+                ctx.wr[va >> PAGE_SHIFT] = page
 
-    def store_mixed(self, va: int, size: int, value: int) -> bool:
+    def store_mixed(self, ctx: Context, va: int, size: int, value: int) -> bool:
         """The store path for a page that holds translated code: done here
         (True) when the store is aligned and misses the code lines."""
-        entry = self.wr_code.get(va >> PAGE_SHIFT)
-        if entry is None or va & (size - 1) or self.big_endian:
+        entry = ctx.wr_code.get(va >> PAGE_SHIFT)
+        if entry is None or va & (size - 1):
             return False
         page, ppage = entry
         lines = self.code_lines.get(ppage, 0)
@@ -190,21 +350,26 @@ class SoftTLB:
 
     # -- the accessors translated code calls ---------------------------------------------
 
-    def _make_accessors(self) -> Dict[str, Callable]:
-        """Closures over the tables, for the blocks' namespace.
+    def _make_accessors(self, ctx: Context) -> Dict[str, Callable]:
+        """Closures over one context's tables, for its blocks' namespace.
 
         ``ld32``/``st32`` etc. follow SCTLR.A for unaligned addresses;
         ``ld32a``/``st32a`` always require alignment (LDM/STM, LDRD/STRD,
         LDREX/STREX: A3.2.1); ``ld32u``/``st32u`` are the unprivileged
-        accesses of LDRT/STRT and friends.
+        accesses of LDRT/STRT and friends: the accessors of the User-mode
+        context with the same ASID, VMID and endianness (in User mode and
+        in HYP, where LDRT is UNPREDICTABLE, this context's own).
         """
-        rget, wget = self.rd.get, self.wr.get     # bound once: the tables are cleared in place
-        read = self.read
-        store_mixed, write_slow = self.store_mixed, self.write
+        rget, wget = ctx.rd.get, ctx.wr.get      # bound once: the tables are cleared in place
+        read_in, write_in = self.read_in, self.write_in
+        store_mixed = self.store_mixed
+
+        def read(a, size, aligned=False):
+            return read_in(ctx, a, size, aligned)
 
         def write(a, size, v, aligned=False):
-            if not store_mixed(a, size, v):
-                write_slow(a, size, v, aligned=aligned)
+            if not store_mixed(ctx, a, size, v):
+                write_in(ctx, a, size, v, aligned)
 
         def ld8(a):
             p = rget(a >> 12)
@@ -228,10 +393,10 @@ class SoftTLB:
             p = rget(a >> 12)
             if p is not None and not a & 3:
                 return p[(a & 0xFFF) >> 2]
-            return read(a, 4, aligned=True)
+            return read(a, 4, True)
 
         def ld16a(a):
-            return read(a, 2, aligned=True) if a & 1 else ld16(a)
+            return read(a, 2, True) if a & 1 else ld16(a)
 
         def st8(a, v):
             p = wget(a >> 12)
@@ -263,32 +428,20 @@ class SoftTLB:
             if p is not None and not a & 3:
                 p[(a & 0xFFF) >> 2] = v
             else:
-                write(a, 4, v, aligned=True)
+                write(a, 4, v, True)
 
         def st16a(a, v):
             if a & 1:
-                write(a, 2, v, aligned=True)
+                write(a, 2, v, True)
             else:
                 st16(a, v)
 
-        def ld8u(a):
-            return read(a, 1, user=True)
-
-        def ld16u(a):
-            return read(a, 2, user=True)
-
-        def ld32u(a):
-            return read(a, 4, user=True)
-
-        def st8u(a, v):
-            write_slow(a, 1, v, user=True)
-
-        def st16u(a, v):
-            write_slow(a, 2, v, user=True)
-
-        def st32u(a, v):
-            write_slow(a, 4, v, user=True)
-
         accessors = {name: fn for name, fn in locals().items() if callable(fn) and name[:2] in ("ld", "st")}
         accessors.update(rget=rget, wget=wget)     # for word accesses emitted inline
+        if ctx.user or ctx.hyp:
+            unpriv = accessors
+        else:
+            unpriv = self.context(ctx.key[:1] + (True,) + ctx.key[2:]).accessors
+        for name in ("ld8", "ld16", "ld32", "st8", "st16", "st32"):
+            accessors[name + "u"] = unpriv[name]
         return accessors

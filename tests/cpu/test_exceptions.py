@@ -405,23 +405,6 @@ def test_instruction_count_stops_at_a_trapped_instruction():
     assert m.icount == 2 and m.cpu.r[2] == 0
 
 
-def test_ats_fault_reports_the_fault_status_in_par():
-    from pyxen15.mmu_lpae.faults import Fault, GuestFault, TRANSLATION
-
-    def setup(cpu):
-        flat = cpu.tlb.translate
-
-        def translate(va, write, fetch, user):
-            if va == 0x40000000:
-                raise GuestFault(Fault(TRANSLATION, va, level=1))
-            return flat(va, write, fetch, user)
-        cpu.tlb.translate = translate
-    m, reason = run_system("mcr p15, 0, r0, c7, c8, 0\nmrc p15, 0, r1, c7, c4, 0", setup=setup,
-                           regs={0: 0x40000000})
-    # short-descriptor section translation fault: FS = 0b00101 in bits 5:1, F = 1
-    assert reason == "until" and m.cpu.r[1] == 0x5 << 1 | 1
-
-
 # -- the same scenarios under QEMU ------------------------------------------------------------------
 # A bare-metal probe starts in HYP mode (QEMU: vexpress-a15 with
 # virtualization=on, secure=off), drops to SVC for each scenario and records

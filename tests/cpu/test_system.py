@@ -298,16 +298,6 @@ def test_cp15_barriers_need_cp15ben():
     assert undefined(m, reason)
 
 
-def test_tlb_maintenance_flushes_the_soft_tlb():
-    flushes = []
-
-    def setup(cpu):
-        real = cpu.tlb.flush
-        cpu.tlb.flush = lambda: (flushes.append(1), real())[1]
-    m, reason = run_system("mcr p15, 0, r0, c8, c7, 0\nmcr p15, 4, r0, c8, c7, 0", cpsr=HYP, setup=setup)
-    assert reason == "until" and len(flushes) == 2
-
-
 def test_ats1cpr_with_the_mmu_off_gives_the_flat_address():
     """PAR: PA[31:12], NS = 1 (bit 9), F = 0."""
     m, _ = run_system("mcr p15, 0, r0, c7, c8, 0\nmrc p15, 0, r1, c7, c4, 0", regs={0: 0x12345678})

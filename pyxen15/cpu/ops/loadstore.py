@@ -71,6 +71,14 @@ class Access:
         """The memory accessor of the blocks' namespace (mmu_lpae/tlb.py)."""
         return "%s%d%s" % ("ld" if self.load else "st", 8 * self.size, "u" if unpriv else "")
 
+    def syndrome(self, t: int) -> int:
+        """The instruction syndrome of a data abort to HYP (B3.13.6; Dabt
+        in cpu/syndrome.py): ISV, SAS = log2(size), SSE, SRT = Rt.  Only a
+        form without writeback has one; the A32 LDRT/STRT forms always
+        write back, so they have none (the ARMv8 ARM says so for AArch32,
+        and QEMU agrees)."""
+        return (1 << 24) | ((self.size.bit_length() - 1) << 22) | (int(self.signed) << 21) | (t << 16)
+
     def load_expr(self, address: str, unpriv: bool) -> str:
         """The loaded value, zero- or sign-extended to 32 bits."""
         value = "%s(%s)" % (self.accessor(unpriv), address)
@@ -220,6 +228,7 @@ def ldst_execute(e, acc: Access, t: int, n: int, offset: Offset, add: bool,
             return
     base = _base(e, n)
     if not wback:
+        e.abort_iss = acc.syndrome(t)
         address = _offset_address(base, offset, add, wrap=False)
         if acc.load:
             _load_write(e, t, _word_load(e, address) if _inline(acc, unpriv) and t != 15
@@ -372,15 +381,12 @@ def ldst_multiple_execute(e, load: bool, n: int, mask: int, increment: bool, bef
 
 
 # -- exclusives ------------------------------------------------------------------------------
-# The local exclusive monitor (A3.4) is Core.excl_addr: the virtual address
-# the last LDREX* marked, or None when the monitor is in the Open Access
-# state.  A store-exclusive passes only to exactly that address (the ARM
-# ARM lets an implementation compare the whole Exclusives Reservation
-# Granule instead; matching the address is the strict choice QEMU also
-# makes).  With more than one core this becomes a global monitor on
-# physical addresses, which stores from other cores clear.  Exception entry
-# and return leave the monitor alone: clearing it there is IMPLEMENTATION
-# DEFINED in ARMv7, and operating systems issue CLREX on context switch.
+# The exclusive monitor (A3.4) is Core.monitor (mmu_lpae/monitor.py), on
+# physical addresses: LDREX* marks the physical address it loaded from, a
+# store-exclusive passes only to exactly that address, and a store by
+# another core to the granule clears the mark.  Exception entry and return
+# leave the monitor alone: clearing it there is IMPLEMENTATION DEFINED in
+# ARMv7, and operating systems issue CLREX on context switch.
 
 def ldst_align_fault(address: int, write: bool) -> None:
     """AlignmentFault(address, iswrite): raise it, to be taken as a Data Abort."""
@@ -389,13 +395,29 @@ def ldst_align_fault(address: int, write: bool) -> None:
 
 def ldst_exclusive_pass(c, address: int, size: int) -> bool:
     """ExclusiveMonitorsPass(address, size) (A3.4.1): the alignment check
-    comes first, whether or not the monitor then lets the store through."""
+    comes first, then the translation (a fault is taken whether or not the
+    monitor would let the store through), then the monitor; the
+    store-exclusive opens the monitor either way."""
     if address & (size - 1):
         ldst_align_fault(address, True)
-    return c.excl_addr == address
+    pa = c.tlb.translate(address, True, False, False)
+    passed = c.monitor.passes(c.monitor_id, pa)
+    c.monitor.clear(c.monitor_id)
+    return passed
 
 
-RUNTIME.update(ldst_align_fault=ldst_align_fault, ldst_exclusive_pass=ldst_exclusive_pass)
+def ldst_set_exclusive(c, address: int) -> None:
+    """SetExclusiveMonitors(address, size), after the load-exclusive's load."""
+    c.monitor.mark(c.monitor_id, c.tlb.translate(address, False, False, False))
+
+
+def ldst_clear_exclusive(c) -> None:
+    """ClearExclusiveLocal()."""
+    c.monitor.clear(c.monitor_id)
+
+
+RUNTIME.update(ldst_align_fault=ldst_align_fault, ldst_exclusive_pass=ldst_exclusive_pass,
+               ldst_set_exclusive=ldst_set_exclusive, ldst_clear_exclusive=ldst_clear_exclusive)
 
 _EXCL_LOAD = {1: "ld8", 2: "ld16a", 4: "ld32a"}
 _EXCL_STORE = {1: "st8", 2: "st16a", 4: "st32a"}
@@ -413,12 +435,12 @@ def ldrex_execute(e, size: int, t: int, t2: Optional[int], n: int, imm: int = 0)
         e.line("    ldst_align_fault(a, False)")
         e.line("v = ld32a(a)")
         e.line("v2 = ld32a((a + 4) & 0xffffffff)")
-        e.line("c.excl_addr = a")
+        e.line("ldst_set_exclusive(c, a)")
         e.wr(t, "v")
         e.wr(t2, "v2")
     else:
         e.wr(t, "%s(a)" % _EXCL_LOAD[size])
-        e.line("c.excl_addr = a")
+        e.line("ldst_set_exclusive(c, a)")
 
 
 def strex_execute(e, size: int, d: int, t: int, t2: Optional[int], n: int, imm: int = 0) -> None:
@@ -440,12 +462,11 @@ def strex_execute(e, size: int, d: int, t: int, t2: Optional[int], n: int, imm: 
     e.indent(-1)
     e.line("else:")
     e.line("    R[%d] = 1" % d)
-    e.line("c.excl_addr = None")
 
 
 def clrex_execute(e) -> None:
     """CLREX (A8.8.32): ClearExclusiveLocal."""
-    e.line("c.excl_addr = None")
+    e.line("ldst_clear_exclusive(c)")
 
 
 # -- encoding tables ----------------------------------------------------------------------------
