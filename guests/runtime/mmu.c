@@ -9,6 +9,7 @@ uint32_t sd_l1[4096] __attribute__((aligned(16384)));
 uint32_t sd_l1b[4096] __attribute__((aligned(16384)));
 uint32_t sd_l2[4][256] __attribute__((aligned(1024)));
 uint64_t ld_tables[8][512] __attribute__((aligned(4096)));
+uint64_t s2_concat[4][512] __attribute__((aligned(16384)));
 
 /* -- output ---------------------------------------------------------------- */
 
@@ -205,6 +206,15 @@ void show_par64(const char *label, uint64_t par)
     put("\n");
 }
 
+void show_par(const char *label)
+{
+    uint64_t par = get_PAR64();
+    if (par & (1u << 11))
+        show_par64(label, par);
+    else
+        show_par32(label, (uint32_t)par);
+}
+
 void fill_test_page(unsigned n, int stub)
 {
     volatile uint32_t *p = (volatile uint32_t *)TEST_PAGE(n);
@@ -314,6 +324,40 @@ void ld_mmu_on(uint32_t ttbcr, uint64_t ttbr0, uint64_t ttbr1, uint32_t sctlr_ex
     isb();
     set_SCTLR(get_SCTLR() | SCTLR_M | sctlr_extra);
     isb();
+}
+
+uint32_t hyp_stage2(uint32_t base, uint32_t vtcr_vmid, uint32_t hcr)
+{
+    set_VTCR(vtcr_vmid & ~0x00ff0000u);
+    set_VTTBR((uint64_t)base | (uint64_t)((vtcr_vmid >> 16) & 0xff) << 48);
+    isb();
+    TLBIALLNSNH();
+    dsb();
+    set_HCR(hcr);
+    isb();
+    return 0;
+}
+
+uint32_t hyp_tlbiallnsnh(uint32_t a, uint32_t b, uint32_t c)
+{
+    (void)a, (void)b, (void)c;
+    TLBIALLNSNH();
+    dsb();
+    isb();
+    return 0;
+}
+
+uint32_t hyp_ats12nso(uint32_t va, uint32_t op, uint32_t unused)
+{
+    (void)unused;
+    switch (op) {
+    case 0: ATS12NSOPR(va); break;
+    case 1: ATS12NSOPW(va); break;
+    case 2: ATS12NSOUR(va); break;
+    default: ATS12NSOUW(va); break;
+    }
+    isb();
+    return 0;
 }
 
 void mmu_off(void)

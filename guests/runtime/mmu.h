@@ -212,6 +212,8 @@ void sd_large(uint32_t *l2, uint32_t va, uint32_t pa, uint32_t attrs);
 
 /* 4 KiB-aligned tables of 512 entries for the guests to use as they like */
 extern uint64_t ld_tables[8][512];
+/* four tables, 16 KiB aligned: concatenated stage-2 first-level tables */
+extern uint64_t s2_concat[4][512];
 void ld_clear(uint64_t *table);
 /* Level 1 (one entry per GiB, index va[31:30]) with RAM and the low GiB
    (UART) as 1 GiB blocks; attrs_* are added to the block descriptors. */
@@ -240,12 +242,35 @@ void probe_strt(uint32_t va, uint32_t v);
 uint32_t probe_strex(uint32_t va, uint32_t v);  /* STREX status (after LDREX) */
 void probe_strd(uint32_t va, uint32_t v);
 void probe_stm(uint32_t va, uint32_t v);
+uint32_t probe_ld32_r9(uint32_t va);     /* LDR r9 (SRT = 9) */
+uint32_t probe_t16_ld32(uint32_t va);    /* T32, 16-bit LDR */
+uint32_t probe_t32_ld32_r12(uint32_t va);/* T32, 32-bit LDR.W r12 */
+void probe_t16_st16(uint32_t va, uint32_t v); /* T32, 16-bit STRH */
+uint32_t probe_t32_ldrt(uint32_t va);    /* T32 LDRT r0, [va, #4] (no writeback) */
 /* Branch to va (BLX); the code there should be `bx lr` (see EXEC_STUB). */
 uint32_t probe_exec(uint32_t va);
 #define EXEC_STUB 0xe12fff1eu            /* A32 BX LR */
 
 /* Run fn(a, b, c) in HYP mode (HVC, handled in mmu_crt0.S). */
 uint32_t hyp_call(uint32_t (*fn)(uint32_t, uint32_t, uint32_t), uint32_t a, uint32_t b, uint32_t c);
+
+/* -- stage 2 from HYP (run these through hyp_call) ---------------------- */
+
+#define HCR_VM   (1u << 0)
+#define HCR_PTW  (1u << 2)
+#define VTCR_T0SZ(n) ((uint32_t)(n) & 0xfu)     /* signed 4-bit; S (bit 4) = bit 3 */
+#define VTCR_S       (1u << 4)
+#define VTCR_SL0(n)  ((uint32_t)(n) << 6)
+#define VTCR_RES1    (1u << 31)
+/* In HYP: VTCR = the VTCR bits of vtcr_vmid, VTTBR = base | VMID << 48 with
+   the VMID from bits 23:16 of vtcr_vmid (reserved in VTCR), TLBIALLNSNH,
+   then HCR = hcr.  Call as hyp_call(hyp_stage2, base, vtcr | VMID_ARG(v), hcr). */
+uint32_t hyp_stage2(uint32_t base, uint32_t vtcr_vmid, uint32_t hcr);
+#define VMID_ARG(v)  ((uint32_t)(v) << 16)
+/* In HYP: TLBIALLNSNH (every non-secure non-HYP entry, all VMIDs). */
+uint32_t hyp_tlbiallnsnh(uint32_t a, uint32_t b, uint32_t c);
+/* In HYP: ATS12NSO{P,U}{R,W} (op 0-3) of va; returns 0, PAR holds the result. */
+uint32_t hyp_ats12nso(uint32_t va, uint32_t op, uint32_t unused);
 
 /* -- reports ------------------------------------------------------------- */
 
@@ -258,6 +283,8 @@ void show(const char *label, uint32_t value);
 void expect_no_fault(const char *what);
 void show_par32(const char *label, uint32_t par);
 void show_par64(const char *label, uint64_t par);
+/* PAR (MRRC) in whichever format it holds (bit 11 set: the 64-bit one). */
+void show_par(const char *label);
 /* Fill test page n (4 KiB at TEST_PA + n * 4 KiB) with TEST_MAGIC ^ address;
    its first word becomes EXEC_STUB when stub is set. */
 void fill_test_page(unsigned n, int stub);

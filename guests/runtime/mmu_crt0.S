@@ -229,9 +229,19 @@ hyp_dabt:
     mov     r0, #K_HYP_DABT
 hyp_record_dabt:
     bl      hyp_record
+    /* Resume after the faulting instruction: 4 bytes on in A32; in T32 2
+       or 4 by its first halfword (0xe800 and up: a 32-bit encoding, A6.1).
+       The code is identity-mapped, so HYP reads it at its address. */
     mrs     r0, elr_hyp
-    add     r0, r0, #4                  @ resume after the faulting A32 instruction
-    msr     elr_hyp, r0
+    mrs     r1, spsr                    @ SPSR_hyp
+    tst     r1, #0x20                   @ T
+    addeq   r0, r0, #4
+    beq     1f
+    ldrh    r2, [r0]
+    add     r0, r0, #2
+    cmp     r2, #0xe800
+    addhs   r0, r0, #2
+1:  msr     elr_hyp, r0
     pop     {r0-r3, r12, lr}
     eret
 

@@ -86,6 +86,49 @@ probe_stm:
     stm     r0, {r2, r3}
     bx      lr
 
+/* A load into r9 (SRT = 9 in a syndrome) */
+    .global probe_ld32_r9
+probe_ld32_r9:
+    push    {r9, lr}
+    movw    r9, #:lower16:PROBE_NONE
+    movt    r9, #:upper16:PROBE_NONE
+    ldr     r9, [r0]
+    mov     r0, r9
+    pop     {r9, pc}
+
+/* T32 probes: a 16-bit LDR (IL = 0), a 32-bit LDR.W into r12, a 16-bit STRH */
+    .thumb
+    .thumb_func
+    .global probe_t16_ld32
+probe_t16_ld32:
+    mov     r1, r0
+    movw    r0, #:lower16:PROBE_NONE
+    movt    r0, #:upper16:PROBE_NONE
+    ldr     r0, [r1]
+    bx      lr
+    .thumb_func
+    .global probe_t32_ld32_r12
+probe_t32_ld32_r12:
+    movw    r12, #:lower16:PROBE_NONE
+    movt    r12, #:upper16:PROBE_NONE
+    ldr.w   r12, [r0, #0]
+    mov     r0, r12
+    bx      lr
+    .thumb_func
+    .global probe_t32_ldrt
+probe_t32_ldrt:                         @ T32 LDRT has no writeback
+    mov     r1, r0
+    movw    r0, #:lower16:PROBE_NONE
+    movt    r0, #:upper16:PROBE_NONE
+    ldrt    r0, [r1, #4]
+    bx      lr
+    .thumb_func
+    .global probe_t16_st16
+probe_t16_st16:
+    strh    r1, [r0]
+    bx      lr
+    .arm
+
     .global probe_exec
 probe_exec:                             @ r0 = address; returns r0 (0 = ran)
     push    {r4, lr}
