@@ -207,12 +207,19 @@ hyp_trap:
     lsr     r12, r12, #HSR_EC_SHIFT
     cmp     r12, #EC_HVC
     bne     1f
-    ldr     r12, [sp]
-    ldr     r0, [sp, #4]
-    ldr     r1, [sp, #8]
-    ldr     r2, [sp, #12]
+    /* fn may take an abort in HYP, which overwrites ELR_hyp and SPSR_hyp */
+    mrs     r0, elr_hyp
+    mrs     r1, spsr
+    push    {r0, r1}
+    ldr     r12, [sp, #8]
+    ldr     r0, [sp, #12]
+    ldr     r1, [sp, #16]
+    ldr     r2, [sp, #20]
     blx     r12
-    str     r0, [sp]
+    str     r0, [sp, #8]
+    pop     {r1, r2}
+    msr     elr_hyp, r1
+    msr     spsr_cxsf, r2
     pop     {r0-r3, r12, lr}
     eret                                @ ELR_hyp: the instruction after the HVC
 1:  cmp     r12, #EC_DABT_LOW
