@@ -449,8 +449,8 @@ def _ats(kind: str, user: bool, write: bool):
     unprivileged, and write PAR (B4.2.x, PAR B4.1.113).
 
     PAR has the 64-bit format (LPAE, bit 11) when the regime uses the
-    long-descriptor format (TTBCR.EAE; always for HYP), or when stage 2
-    is on (HCR.VM or HCR.DC): the rule QEMU applies.  On success: PA,
+    long-descriptor format (TTBCR.EAE; always for HYP), or for ATS12NSO*
+    when stage 2 is on (HCR.VM or HCR.DC): the rule QEMU applies.  On success: PA,
     NS (bit 9: every access here is Non-secure), and in the 64-bit format
     the MAIR-form attributes (bits 63:56) and shareability (8:7); the
     32-bit format reports no attributes (as QEMU), but SS and PA[39:32] for
@@ -462,7 +462,8 @@ def _ats(kind: str, user: bool, write: bool):
         core = s.core
         mmu = core.tlb.mmu
         va &= MASK32
-        long_format = kind == ATS_HYP or bool(s.ttbcr >> 31 & 1) or bool(s.hcr & ((1 << 0) | (1 << 12)))
+        long_format = kind == ATS_HYP or bool(s.ttbcr >> 31 & 1) or \
+            (kind == ATS_S12 and bool(s.hcr & ((1 << 0) | (1 << 12))))
         try:
             if kind == ATS_HYP:
                 m = mmu.translate(va, write, False, False, True)
@@ -484,7 +485,7 @@ def _ats(kind: str, user: bool, write: bool):
                 s.par = (((ext << 5) | fs) << 1) | 1
             return
         if long_format:
-            s.par = (m.pa & 0xFFFFFFF000) | (1 << 11) | (1 << 9) | ((2 if m.device else m.sh) << 7) | \
+            s.par = (m.pa & 0xFFFFFFF000) | (1 << 11) | (1 << 9) | (m.sh << 7) | \
                 (m.attr << 56)
         elif m.ss:
             s.par = (m.pa & 0xFF000000) | ((m.pa >> 32 & 0xFF) << 16) | (1 << 9) | (1 << 1)

@@ -40,7 +40,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 from ..bus import Bus, BusError, PAGE_SHIFT
 from .faults import ALIGNMENT, EXTERNAL, Fault, GuestFault
-from .walk import MMU, Mapping
+from .walk import MMU, Mapping, flat_map
 
 PAGE_MASK = (1 << PAGE_SHIFT) - 1
 CODE_LINE_SHIFT = 6
@@ -201,7 +201,7 @@ class SoftTLB:
     def walk(self, ctx: Context, va: int, write: bool, fetch: bool) -> Mapping:
         """Translate in `ctx`'s regime and privilege (no caching)."""
         if self.mmu is None:
-            return Mapping(va, False, 32)
+            return flat_map(va, fetch)
         return self.mmu.translate(va, write, fetch, ctx.user, ctx.hyp)
 
     def resolve(self, ctx: Context, va: int, write: bool, fetch: bool) -> Tuple[int, bool]:

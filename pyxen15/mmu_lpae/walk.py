@@ -67,6 +67,15 @@ class Mapping:
         self.ss = ss
 
 
+def flat_map(va: int, fetch: bool) -> Mapping:
+    """A regime with its MMU off (B3.2.1): VA = PA, data accesses
+    Strongly-ordered (so an unaligned one is an alignment fault whatever
+    SCTLR.A says, A3.2.1), instruction fetches Normal."""
+    if fetch:
+        return Mapping(va, False, 32, attr=0xAA, sh=0)
+    return Mapping(va, True, 32, attr=0x00, sh=2)
+
+
 def _fault(kind: str, va: int, write: bool, fetch: bool, level: int, **kw) -> GuestFault:
     return GuestFault(Fault(kind, va, write=write, fetch=fetch, level=level, **kw))
 
@@ -85,7 +94,7 @@ class MMU:
         s = self.sys
         if hyp:
             if not s.hsctlr & 1:
-                return Mapping(va, False, 32, attr=0x00, sh=2)
+                return flat_map(va, fetch)
             return self.stage1_long(va, write, fetch, False, True)
         m = self.stage1(va, write, fetch, user)
         if s.hcr & 1:                                  # HCR.VM
@@ -93,17 +102,16 @@ class MMU:
             m.pa = s2.pa
             m.device = m.device or s2.device
             m.span = min(m.span, s2.span)
-            if s2.device:
-                m.attr = 0x00 if s2.attr == 0 else 0x04
+            m.attr, m.sh = combine_attributes(m.attr, m.sh, s2.attr, s2.sh)
         return m
 
     def stage1(self, va: int, write: bool, fetch: bool, user: bool) -> Mapping:
         """Stage 1 of the PL1&0 regime: the IPA (the PA without stage 2)."""
         s = self.sys
-        if not s.sctlr & 1 or s.hcr & (1 << 12):        # SCTLR.M, HCR.DC
-            # The flat map: Strongly-ordered for data, as QEMU reports it in
-            # PAR (its accesses are not alignment-checked: see README)
-            return Mapping(va, False, 32, attr=0x00, sh=2)
+        if s.hcr & (1 << 12):                          # HCR.DC: Normal memory
+            return Mapping(va, False, 32, attr=0xFF, sh=0)
+        if not s.sctlr & 1:
+            return flat_map(va, fetch)
         if s.ttbcr & (1 << 31):
             return self.stage1_long(va, write, fetch, user, False)
         return self.stage1_short(va, write, fetch, user)
@@ -330,7 +338,7 @@ class MMU:
                                                False, False, stage=2, s1ptw=s1ptw)
         shift = LEVEL_SHIFT[level]
         result = Stage2((desc & OA_MASK & ~((1 << shift) - 1)) | (ipa & ((1 << shift) - 1)),
-                        (desc >> 2) & 0xF, shift, level)
+                        (desc >> 2) & 0xF, shift, level, (desc >> 8) & 3)
         if not desc & (1 << 10):
             raise _fault(ACCESS_FLAG, va, write, fetch, level, stage=2, ipa=ipa, s1ptw=s1ptw)
         s2ap = (desc >> 6) & 3
@@ -346,15 +354,52 @@ class MMU:
 
 
 class Stage2:
-    """A stage-2 translation: the PA, MemAttr, span and the level of the leaf."""
-    __slots__ = ("pa", "attr", "span", "device", "level_hit")
+    """A stage-2 translation: the PA, MemAttr, span, the level of the leaf, SH."""
+    __slots__ = ("pa", "attr", "span", "device", "level_hit", "sh")
 
-    def __init__(self, pa: int, attr: int, span: int, level: int):
+    def __init__(self, pa: int, attr: int, span: int, level: int, sh: int):
         self.pa = pa
         self.attr = attr
         self.span = span
         self.device = not attr & 0xC          # MemAttr[3:2] = 00: Strongly-ordered or Device
         self.level_hit = level
+        self.sh = sh
+
+
+def _s2_nibble(bits: int) -> int:
+    """A stage-2 MemAttr cacheability field (2 bits) as a MAIR nibble."""
+    return {1: 0x4, 2: 0xA, 3: 0xF}.get(bits, 0x4)
+
+
+def _combine_nibble(s1: int, s2: int) -> int:
+    """One of inner/outer: Non-cacheable wins, then Write-Through (keeping
+    stage 1's allocation hints), else stage 1's Write-Back."""
+    if s1 == 0x4 or s2 == 0x4:
+        return 0x4
+    if s1 >> 2 in (0, 2):                 # stage 1 Write-Through
+        return s1
+    if s2 >> 2 == 2:
+        return 0x8 | (s1 & 3)
+    return s1
+
+
+def combine_attributes(attr1: int, sh1: int, memattr2: int, sh2: int):
+    """The memory attributes of a stage 1 + stage 2 translation (B3.8.x):
+    the more restrictive type and cacheability, the wider shareability;
+    Device and Normal Non-cacheable memory are Outer Shareable.  Returns
+    (MAIR-form attribute byte, SH) as PAR reports them."""
+    if not memattr2 & 0xC:                        # stage 2 Device: 00 tt
+        device2 = (memattr2 & 3) << 2
+        attr = min(attr1, device2) if not attr1 & 0xF0 else device2
+    elif not attr1 & 0xF0:                        # stage 1 Device
+        attr = attr1
+    else:
+        attr = (_combine_nibble(attr1 >> 4, _s2_nibble(memattr2 >> 2)) << 4) | \
+            _combine_nibble(attr1 & 0xF, _s2_nibble(memattr2 & 3))
+    sh = 2 if 2 in (sh1, sh2) else (3 if 3 in (sh1, sh2) else 0)
+    if not attr & 0xF0 or attr == 0x44:
+        sh = 2
+    return attr, sh
 
 
 def regime_asid(sys, hyp: bool) -> int:

@@ -101,3 +101,36 @@ def takes_undef(word: int) -> bool:
     m.cpu.sys.vbar = CODE + 0x1000
     m.run(until=CODE + 0x1004, max_insns=5)
     return m.cpu.mode == 0x1B and m.cpu.r[14] == CODE + 4
+
+
+class _BusMemory:
+    """Machine.mem's read/write over a core's bus, for helpers given only the core."""
+
+    def __init__(self, bus):
+        self.bus = bus
+
+    def read(self, addr: int, size: int) -> bytes:
+        return self.bus.dump(addr, size)
+
+    def write(self, addr: int, data: bytes) -> None:
+        self.bus.load(addr, data)
+
+
+NORMAL_MAP_TABLE = CODE + (16 << 20) - 0x4000      # the top 16 KiB of a 16 MiB machine
+
+
+def normal_memory(cpu) -> None:
+    """Turn the PL1&0 MMU on with a flat map of Normal memory (1 MiB
+    sections, full access), so unaligned accesses are allowed as SCTLR.A
+    says: with the MMU off every data access is Strongly-ordered, where an
+    unaligned access is an alignment fault (A3.2.1)."""
+    from pyxen15.mmu_lpae.tables import ShortTables, TableWriter
+    writer = TableWriter(_BusMemory(cpu.tlb.bus), NORMAL_MAP_TABLE, 0x4000)
+    tables = ShortTables(writer)
+    for mb in range(4096):
+        # AP[1:0] = 11, TEX = 001, C = B = 1: Normal, Write-Back, full access, domain 0
+        tables.section(mb << 20, mb << 20, (3 << 10) | (1 << 12) | (1 << 3) | (1 << 2))
+    writer.flush()
+    cpu.sys.write("DACR", 1)
+    cpu.sys.write("TTBR0", tables.root)
+    cpu.sys.write("SCTLR", cpu.sys.sctlr | 1)

@@ -9,7 +9,7 @@ pseudocode: each row's name says what it shows.
 
 import pytest
 
-from snippets import CODE, gnu_assemble
+from snippets import CODE, gnu_assemble, normal_memory
 from pyxen15.cpu.decode import decode
 from pyxen15.machine import Machine
 
@@ -83,6 +83,8 @@ class Run:
         for i, v in (regs or {}).items():
             m.cpu.r[i] = v
         m.cpu.sys.vbar = VECTORS
+        # Normal memory, where unaligned accesses are allowed unless SCTLR.A
+        normal_memory(m.cpu)
         if setup is not None:
             setup(m)
         m.cpu.pc = CODE

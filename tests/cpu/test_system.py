@@ -8,7 +8,7 @@ hand from those; run_system (test_exceptions.py) assembles with GNU as.
 
 import pytest
 
-from snippets import CODE, gnu_assemble, isa_params
+from snippets import CODE, gnu_assemble, isa_params, normal_memory
 from test_exceptions import FIQ, HVBAR, HYP, IRQ, SVC, SYS, USR, VBAR, hsr, run_system
 from pyxen15.cpu import sysregs
 from pyxen15.cpu.decode import decode
@@ -406,6 +406,7 @@ def test_hsctlr_a_checks_alignment_in_hyp_only():
     """HSCTLR.A applies in HYP mode (HSR.DFSC = alignment fault, 0x21);
     returning to SVC switches to SCTLR.A, which is clear."""
     def setup(cpu):
+        normal_memory(cpu)
         cpu.elr_hyp = CODE + 8
         cpu.spsr = SVC
     src = "mcr p15, 4, r0, c1, c0, 0\neret\nldr r1, [r2]"
