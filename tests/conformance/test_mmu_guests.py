@@ -27,7 +27,7 @@ GUESTS_DIR = Path(__file__).resolve().parent.parent.parent / "guests"
 BUILD = GUESTS_DIR / "build"
 MMU_GUESTS = sorted(p.stem for p in (GUESTS_DIR / "mmu").glob("*.c"))
 RAM_SIZE = 256 << 20          # guests/runtime/mmu.h: RAM_MB
-PYX_BUDGET = 3_000_000        # guest instructions; the largest guest needs < 200,000
+PYX_BUDGET = 1_000_000        # guest instructions; the largest guest needs < 150,000
 QEMU_TIMEOUT = 60             # seconds of wall clock, a backstop only
 
 # guest -> {label: (QEMU's line, the ARM ARM's line, why)}; a label is the
@@ -179,10 +179,6 @@ QEMU_DEVIATIONS = {
             ("TRE=1 index 6 unaligned read", 0x40600011)]),
 }
 
-# guest -> reason (a MISMATCHES.md entry) for guests pyxen15 does not pass yet
-PYXEN15_PENDING = {}
-
-
 @pytest.fixture(scope="module")
 def built():
     for tool in ("arm-none-eabi-gcc", "qemu-system-arm"):
@@ -254,19 +250,11 @@ def pin_deviations(name, qemu_out, symbols):
     return "".join(lines)
 
 
-def guest_params():
-    for name in MMU_GUESTS:
-        marks = []
-        if name in PYXEN15_PENDING:
-            marks.append(pytest.mark.xfail(strict=True, reason=PYXEN15_PENDING[name]))
-        yield pytest.param(name, marks=marks, id=name)
-
-
 def test_there_are_enough_guests():
     assert len(MMU_GUESTS) >= 12, MMU_GUESTS
 
 
-@pytest.mark.parametrize("name", list(guest_params()))
+@pytest.mark.parametrize("name", MMU_GUESTS)
 def test_mmu_guest_output_matches_qemu(built, name):
     elf = built / ("mmu-%s.elf" % name)
     qemu_status, qemu_out = run_qemu(elf)

@@ -17,6 +17,7 @@ import tempfile
 
 import pytest
 
+from pyxen15.cpu.syndrome import decode
 from pyxen15.machine import Machine
 from pyxen15.mmu_lpae.faults import Fault, GuestFault
 
@@ -251,3 +252,6 @@ def test_random_translation_state_under_execution(program):
         # "lockup": an exception whose vector faults again at once, which the
         # core recognises and stops on
         assert result.reason in ("max_insns", "max_cycles", "halt", "lockup"), result
+        # whatever syndrome the last trap to HYP left decodes into its fields and back
+        hsr = m.cpu.sys.read("HSR")
+        assert decode(hsr).value == hsr, hex(hsr)
