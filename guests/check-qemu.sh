@@ -37,4 +37,21 @@ check semiwrite 0 "semihosting: SYS_WRITE0" "semihosting: SYS_WRITEC" "semihosti
 check bench 0 "bench checksum: $expected_checksum"
 check bench-thumb 0 "bench checksum: $expected_checksum"
 
+# The MMU conformance guests start in HYP (virtualization=on) and end with
+# "NAME: done"; tests/conformance/test_mmu_guests.py compares their output
+# with pyxen15's.
+for elf in build/mmu-*.elf; do
+    name=$(basename "$elf" .elf)
+    status=0
+    out=$(QEMU_AUDIO_DRV=none timeout 60 "$qemu" -M vexpress-a15,secure=off,virtualization=on \
+          -m 256M -semihosting -nographic -monitor none -kernel "$elf" 2>/dev/null </dev/null) || status=$?
+    if [ "$status" -eq 0 ] && grep -qxF -- "${name#mmu-}: done" <<<"$out"; then
+        echo "ok   $name (status 0)"
+    else
+        echo "FAIL $name: status $status, output:"
+        sed 's/^/     | /' <<<"$out"
+        failures=$((failures + 1))
+    fi
+done
+
 [ "$failures" -eq 0 ] || { echo "$failures guest(s) failed under QEMU"; exit 1; }

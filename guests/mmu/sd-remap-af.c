@@ -2,7 +2,8 @@
  * TEX remap (SCTLR.TRE with PRRR/NMRR, ARM ARM B3.8.3) seen through the
  * memory type it selects: an unaligned LDR is allowed on Normal memory but
  * takes an alignment fault on Device and Strongly-ordered memory (A3.2.1,
- * A3.5.6), and PAR reports the remapped attributes (B4.1.112).  Then the
+ * A3.5.6); PAR (32-bit format) is printed too, without the attribute bits
+ * QEMU does not report (runtime/mmu.c, show_par32).  Then the
  * access flag (SCTLR.AFE, B3.7.4): AP[0] becomes the AF, a clear AF gives
  * an access flag fault (section 0x03, page 0x06) until software sets it and
  * invalidates the TLB entry.
