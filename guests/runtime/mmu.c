@@ -111,40 +111,69 @@ static void show_hsr(uint32_t hsr, uint32_t hxfar, uint32_t hpfar, int data)
         field("hpfar", hpfar, 8);
 }
 
-void show(const char *label, uint32_t value)
+static void show_fault(const char *label, uint32_t value, uint32_t count,
+                       const volatile struct mmu_fault *f)
 {
     put(label);
     put(":");
-    if (mmu_fault.count == seen) {
+    if (count == seen) {
         field("ok", value, 8);
         put("\n");
         return;
     }
-    if (mmu_fault.count != seen + 1)
-        field("faults", mmu_fault.count - seen, 2);
-    seen = mmu_fault.count;
-    switch (mmu_fault.kind) {
+    if (count != seen + 1)
+        field("faults", count - seen, 2);
+    seen = count;
+    switch (f->kind) {
     case K_DABT:
         put(" dabt");
-        show_fsr("dfsr", mmu_fault.fsr, 1);
-        field("dfar", mmu_fault.far, 8);
+        show_fsr("dfsr", f->fsr, 1);
+        field("dfar", f->far, 8);
         break;
     case K_PABT:
         put(" pabt");
-        show_fsr("ifsr", mmu_fault.fsr, 0);
-        field("ifar", mmu_fault.far, 8);
+        show_fsr("ifsr", f->fsr, 0);
+        field("ifar", f->far, 8);
         break;
     case K_HYP_DABT:
         put(" hyp-dabt");
-        show_hsr(mmu_fault.hsr, mmu_fault.hxfar, mmu_fault.hpfar, 1);
+        show_hsr(f->hsr, f->hxfar, f->hpfar, 1);
         break;
     case K_HYP_PABT:
         put(" hyp-pabt");
-        show_hsr(mmu_fault.hsr, mmu_fault.hxfar, mmu_fault.hpfar, 0);
+        show_hsr(f->hsr, f->hxfar, f->hpfar, 0);
         break;
     }
-    field("pc", mmu_fault.pc, 8);
+    field("pc", f->pc, 8);
     put("\n");
+}
+
+void show(const char *label, uint32_t value)
+{
+    show_fault(label, value, mmu_fault.count, &mmu_fault);
+}
+
+struct mmu_record mmu_records[32];
+
+void record(unsigned i, uint32_t value)
+{
+    struct mmu_record *r = &mmu_records[i & 31];
+    r->value = value;
+    r->count = mmu_fault.count;
+    r->kind = mmu_fault.kind;
+    r->fsr = mmu_fault.fsr;
+    r->far = mmu_fault.far;
+    r->hsr = mmu_fault.hsr;
+    r->hxfar = mmu_fault.hxfar;
+    r->hpfar = mmu_fault.hpfar;
+    r->pc = mmu_fault.pc;
+}
+
+void show_record(const char *label, unsigned i)
+{
+    const struct mmu_record *r = &mmu_records[i & 31];
+    struct mmu_fault f = {r->count, r->kind, r->fsr, r->far, r->hsr, r->hxfar, r->hpfar, r->pc};
+    show_fault(label, r->value, r->count, &f);
 }
 
 void expect_no_fault(const char *what)

@@ -243,6 +243,8 @@ uint32_t probe_strex(uint32_t va, uint32_t v);  /* STREX status (after LDREX) */
 void probe_strd(uint32_t va, uint32_t v);
 void probe_stm(uint32_t va, uint32_t v);
 uint32_t probe_ld32_r9(uint32_t va);     /* LDR r9 (SRT = 9) */
+uint32_t probe_ld32_be(uint32_t va);     /* LDR with CPSR.E = 1 (SETEND BE) */
+void probe_st16_be(uint32_t va, uint32_t v);
 uint32_t probe_t16_ld32(uint32_t va);    /* T32, 16-bit LDR */
 uint32_t probe_t32_ld32_r12(uint32_t va);/* T32, 32-bit LDR.W r12 */
 void probe_t16_st16(uint32_t va, uint32_t v); /* T32, 16-bit STRH */
@@ -272,6 +274,10 @@ uint32_t hyp_tlbiallnsnh(uint32_t a, uint32_t b, uint32_t c);
 /* In HYP: ATS12NSO{P,U}{R,W} (op 0-3) of va; returns 0, PAR holds the result. */
 uint32_t hyp_ats12nso(uint32_t va, uint32_t op, uint32_t unused);
 
+/* Run fn(arg) in User mode (PL0) and return its result: the function must
+   not print (the UART is PL1-only), see record()/show_record(). */
+uint32_t user_call(uint32_t (*fn)(uint32_t), uint32_t arg);
+
 /* -- reports ------------------------------------------------------------- */
 
 void put(const char *s);
@@ -282,6 +288,13 @@ void show(const char *label, uint32_t value);
 /* Fail loudly unless the probes since the last report took no fault. */
 void expect_no_fault(const char *what);
 void show_par32(const char *label, uint32_t par);
+/* Where printing is not possible (User mode, a regime without the UART):
+   record(i, value) keeps the value and the fault state now, show_record
+   prints it later as show() would have. */
+struct mmu_record { uint32_t value, count, kind, fsr, far, hsr, hxfar, hpfar, pc; };
+extern struct mmu_record mmu_records[32];
+void record(unsigned i, uint32_t value);
+void show_record(const char *label, unsigned i);
 void show_par64(const char *label, uint64_t par);
 /* PAR (MRRC) in whichever format it holds (bit 11 set: the 64-bit one). */
 void show_par(const char *label);

@@ -182,9 +182,18 @@ pl1_pabt:
 pl1_undef:
     mov     r0, #1
     b       pl1_unexpected
+/* An SVC from the User-mode function of user_call() ends it: back to
+   user_call's caller in SVC mode with the function's result in r0. */
 pl1_svc:
-    mov     r0, #2
-    b       pl1_unexpected
+    ldr     r1, =user_call_sp
+    ldr     r2, [r1]
+    cmp     r2, #0
+    moveq   r0, #2
+    beq     pl1_unexpected
+    mov     r3, #0
+    str     r3, [r1]
+    mov     sp, r2
+    pop     {r4-r11, pc}
 pl1_reserved:
     mov     r0, #5
     b       pl1_unexpected
@@ -301,6 +310,28 @@ hyp_unexpected:
     mrs     r2, elr_hyp
     bl      mmu_unexpected
 
+/* -- user_call: run fn(arg) in User mode ------------------------------------ */
+
+    .text
+    .global user_call
+user_call:                              @ r0 = fn, r1 = arg; from SVC
+    push    {r4-r11, lr}
+    ldr     r2, =user_call_sp
+    str     sp, [r2]
+    mov     r12, r0
+    mov     r0, r1
+    cps     #0x1f                       @ System mode: set SP_usr and LR_usr
+    ldr     sp, =__mmu_usr_stack_top
+    ldr     lr, =user_return
+    cps     #MODE_SVC
+    mov     r3, #0x10                   @ User mode, interrupts unmasked is harmless:
+    orr     r3, r3, #PSR_AIF            @ none is enabled, but keep them masked
+    msr     spsr_cxsf, r3
+    movs    pc, r12
+user_return:
+    svc     #0                          @ pl1_svc takes it from here
+    .ltorg
+
 /* -- hyp_call: run fn(a, b, c) in HYP mode --------------------------------- */
 
     .text
@@ -314,3 +345,8 @@ hyp_call:                               @ r0 = fn, r1-r3 = arguments
     .align 4
     .space  0x2000
 __mmu_hyp_stack_top:
+    .space  0x1000
+__mmu_usr_stack_top:
+    .align 2
+user_call_sp:
+    .space  4

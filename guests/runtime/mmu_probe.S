@@ -86,6 +86,23 @@ probe_stm:
     stm     r0, {r2, r3}
     bx      lr
 
+/* Big-endian data accesses (CPSR.E = 1 for one instruction, SETEND) */
+    .global probe_ld32_be
+probe_ld32_be:
+    mov     r1, r0
+    movw    r0, #:lower16:PROBE_NONE
+    movt    r0, #:upper16:PROBE_NONE
+    setend  be
+    ldr     r0, [r1]
+    setend  le
+    bx      lr
+    .global probe_st16_be
+probe_st16_be:
+    setend  be
+    strh    r1, [r0]
+    setend  le
+    bx      lr
+
 /* A load into r9 (SRT = 9 in a syndrome) */
     .global probe_ld32_r9
 probe_ld32_r9:
