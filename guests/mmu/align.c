@@ -1,12 +1,12 @@
 /*
- * Alignment faults (ARM ARM A3.2.1, B3.12.? fault status 0x01 / long
- * format 0x21): SCTLR.A=1 checks every access against its size; with
+ * Alignment faults (ARM ARM A3.2.1; fault status 0x01, long format 0x21,
+ * B3.13.3): SCTLR.A=1 checks every access against its size; with
  * SCTLR.A=0 unaligned LDR/LDRH/STR are allowed on Normal memory but
  * LDREX/STREX, LDRD/STRD not word aligned and LDM/STM not word aligned
  * always fault, as does any unaligned access to Device or Strongly-ordered
  * memory (with the MMU off, all data accesses are Strongly-ordered, B3.2.1).
- * The alignment check comes before the translation (B3.12.2: an alignment
- * fault on an unmapped VA reports 0x01).
+ * The alignment check comes before the translation ("Prioritization of
+ * aborts" in the ARM ARM): an alignment fault on an unmapped VA reports 0x01.
  */
 #include "runtime/mmu.h"
 

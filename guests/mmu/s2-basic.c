@@ -1,6 +1,6 @@
 /*
- * Stage 2 from HYP (ARM ARM B3.6, B3.12.?): HCR.VM with VTCR (T0SZ=0,
- * SL0=1: a level 1 start) and VTTBR, the guest in SVC with stage 1 off.
+ * Stage 2 from HYP (ARM ARM B3.6, the long-descriptor format): HCR.VM with
+ * VTCR (T0SZ=0, SL0=1: a level 1 start) and VTTBR, the guest in SVC with stage 1 off.
  * Stage-2 translation, access flag and permission (S2AP, XN) faults go to
  * HYP with the data-abort ISS (B3.13.6): ISV=1 with SAS/SSE/SRT/WnR for a
  * single LDR/STR of every size and sign, in A32 and T32 (16-bit: IL=0),
