@@ -36,7 +36,7 @@ a retranslation.
 """
 
 from array import array
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, Optional, Set, Tuple
 
 from ..bus import Bus, BusError, PAGE_SHIFT
 from .faults import ALIGNMENT, EXTERNAL, Fault, GuestFault
@@ -71,8 +71,9 @@ class Context:
         self.bound: Dict[int, tuple] = {}
         # the slow path's translations: vpage << 2 | fetch << 1 | write -> (physical page base, device)
         self.xlat: Dict[int, Tuple[int, bool]] = {}
-        # virtual page -> (first page, page count) of a cached entry larger than 4 KiB
-        self.spans: Dict[int, Tuple[int, int]] = {}
+        # entries larger than 4 KiB that filled the tables: log2(pages) -> their
+        # virtual page numbers >> log2(pages), so maintenance by address finds them
+        self.spans: Dict[int, Set[int]] = {}
         self._tables = (self.rd, self.wr, self.wr_code, self.itlb, self.vblocks, self.xlat, self.spans)
         self.accessors = tlb._make_accessors(self)
         self.namespace: Dict[str, object] = {}
@@ -84,14 +85,14 @@ class Context:
     def drop_pages(self, first: int, count: int) -> None:
         """Forget virtual pages [first, first + count)."""
         if count > 64:
-            for t in (self.rd, self.wr, self.wr_code, self.itlb, self.spans):
+            for t in (self.rd, self.wr, self.wr_code, self.itlb):
                 for vp in [k for k in t if first <= k < first + count]:
                     del t[vp]
             for k in [k for k in self.xlat if first <= k >> 2 < first + count]:
                 del self.xlat[k]
         else:
             for vp in range(first, first + count):
-                for t in (self.rd, self.wr, self.wr_code, self.itlb, self.spans):
+                for t in (self.rd, self.wr, self.wr_code, self.itlb):
                     t.pop(vp, None)
                 for k in range(4):
                     self.xlat.pop(vp << 2 | k, None)
@@ -161,8 +162,11 @@ class SoftTLB:
         vp = (va & 0xFFFFFFFF) >> PAGE_SHIFT
         for ctx in self.contexts.values():
             if ctx.hyp == hyp:
-                first, count = ctx.spans.get(vp, (vp, 1))
-                ctx.drop_pages(first, count)
+                for n, blocks in ctx.spans.items():
+                    if vp >> n in blocks:
+                        blocks.discard(vp >> n)
+                        ctx.drop_pages(vp >> n << n, 1 << n)
+                ctx.drop_pages(vp, 1)
 
     def flush_writes(self) -> None:
         for ctx in self.contexts.values():
@@ -215,7 +219,10 @@ class SoftTLB:
             hit = ctx.xlat[k] = (m.pa & ~PAGE_MASK, m.device)
             if m.span > PAGE_SHIFT:
                 n = m.span - PAGE_SHIFT
-                ctx.spans[vp] = (vp >> n << n, 1 << n)
+                blocks = ctx.spans.get(n)
+                if blocks is None:
+                    blocks = ctx.spans[n] = set()
+                blocks.add(vp >> n)
         return hit[0] | (va & PAGE_MASK), hit[1]
 
     def translate(self, va: int, write: bool, fetch: bool, user: bool) -> int:
