@@ -30,10 +30,8 @@ RAM_SIZE = 256 << 20          # guests/runtime/mmu.h: RAM_MB
 PYX_BUDGET = 1_000_000        # guest instructions; the largest guest needs < 150,000
 QEMU_TIMEOUT = 60             # seconds of wall clock, a backstop only
 
-# guest -> {label: (QEMU's line, the ARM ARM's line, why)}; a label is the
-# text before the first ':' of a line.  "{probe_ld32+12}" in a line stands for
-# that address in the guest's ELF (the faulting instruction of a probe, for
-# the pc= field).
+# -- where QEMU 7.2 deviates from the ARM ARM ---------------------------------
+
 NO_DECERR = ("QEMU's vexpress-a15 is a legacy board (ignore_memory_transaction_failures): "
              "a data access to a PA nothing decodes reads as zero and writes are ignored.  "
              "The V2P-CA15's interconnect answers DECERR: a synchronous external abort, "
@@ -49,94 +47,131 @@ STREX_UNALIGNED = ("QEMU's STREX compares the address with the monitor's before 
                    "and fails (status 1) without an access; in the ARM ARM's "
                    "ExclusiveMonitorsPass() ('Pseudocode details of operations on exclusive "
                    "monitors') the alignment check comes first")
-
-
 HPFAR_40BIT = ("QEMU 7.2 drops IPA[39:32] from HPFAR; ARM ARM B4.1.78: HPFAR[31:4] is "
                "FIPA[39:12], the faulting IPA's bits 39:12")
+S1PTW_LEVEL = ("QEMU 7.2 reports a stage-2 fault on a stage-1 walk with the level of the "
+               "stage-1 lookup; the fault is a stage-2 fault, and DFSC/IFSC (and PAR.FST) "
+               "give the level of the stage-2 lookup that faulted (ARM ARM B3.13.6, "
+               "B4.1.112): level 3 here")
+ISS_STAGE2_ONLY = ("QEMU gives an instruction syndrome (ISV=1) for every data abort taken to "
+                   "HYP, also the HYP regime's own stage-1 faults (EC 0x25); ARM ARM B3.13.6: "
+                   "ISV is 1 only for a stage-2 fault, otherwise 0 and SAS/SSE/SRT and IL are "
+                   "not valid (pyxen15 writes them as 0)")
+
+
+def _resolve(line, symbols):
+    """Replace each {symbol+offset} in line by that address, eight hex digits
+    (the pc= field of a pinned line names the probe's faulting instruction)."""
+    out, rest = "", line
+    while "{" in rest:
+        head, tail = rest.split("{", 1)
+        ref, rest = tail.split("}", 1)
+        sym, _, off = ref.partition("+")
+        out += head + "%08x" % (symbols[sym] + int(off or "0", 0))
+    return out + rest
+
+
+class Line:
+    """QEMU prints `qemu`; the ARM ARM's behaviour prints `armarm` (whole lines)."""
+
+    def __init__(self, why, qemu, armarm):
+        self.why, self.qemu, self.armarm = why, qemu, armarm
+
+    def pin(self, line, symbols):
+        assert line == _resolve(self.qemu, symbols), \
+            "QEMU no longer prints its known deviation %r (now %r); drop the entry" % (
+                self.qemu, line)
+        return _resolve(self.armarm, symbols)
 
 
 class Field:
-    """A deviation in fields of a line: name=qemu on QEMU, name=armarm per the ARM ARM.
+    """Fields of a line: name=qemu on QEMU, name=armarm per the ARM ARM.
     Field(why, name, qemu, armarm[, name, qemu, armarm ...])"""
 
     def __init__(self, why, *triples):
         self.why = why
         self.changes = [triples[i:i + 3] for i in range(0, len(triples), 3)]
 
-    def pin(self, line):
+    def pin(self, line, symbols):
         for name, qemu, armarm in self.changes:
-            qemu, armarm = " %s=%s" % (name, qemu), " %s=%s" % (name, armarm)
-            assert qemu + " " in line + " ", \
-                "QEMU no longer prints%s in %r; drop the entry" % (qemu, line)
-            line = (line + " ").replace(qemu + " ", armarm + " ", 1)[:-1]
+            qemu, armarm = " %s=%s " % (name, qemu), " %s=%s " % (name, armarm)
+            assert qemu in line + " ", "QEMU no longer prints%sin %r; drop the entry" % (qemu, line)
+            line = (line + " ").replace(qemu, armarm, 1)[:-1]
         return line
 
 
-S1PTW_LEVEL = ("QEMU 7.2 reports a stage-2 fault on a stage-1 walk with the level of the "
-               "stage-1 lookup; the fault is a stage-2 fault, and DFSC/IFSC (and PAR.FST) "
-               "give the level of the stage-2 lookup that faulted (ARM ARM B3.13.6, "
-               "B4.1.112): level 3 here")
-
-
-ISS_STAGE2_ONLY = ("QEMU gives an instruction syndrome (ISV=1) for every data abort taken to "
-                   "HYP, also the HYP regime's own stage-1 faults (EC 0x25); ARM ARM B3.13.6: "
-                   "ISV is 1 only for a stage-2 fault, otherwise 0 and SAS/SSE/SRT and IL are "
-                   "not valid (pyxen15 writes them as 0)")
-ISS_BITS = (1 << 25) | (1 << 24) | (3 << 22) | (1 << 21) | (0xF << 16)
-
-
 class NoIss:
-    """QEMU's data-abort line with the instruction syndrome removed (ISV=0)."""
+    """QEMU's data-abort line with the instruction syndrome taken out (ISV=0)."""
     why = ISS_STAGE2_ONLY
+    ISS_BITS = (1 << 25) | (1 << 24) | (3 << 22) | (1 << 21) | (0xF << 16)   # IL ISV SAS SSE SRT
 
-    def pin(self, line):
+    def pin(self, line, symbols):
         head, rest = line.split(" hsr=", 1)
         hsr = int(rest[:8], 16)
         assert hsr & (1 << 24), "QEMU no longer sets ISV in %r; drop the entry" % line
-        rest = "%08x" % (hsr & ~ISS_BITS) + rest[8:]
-        fields = rest.split(" ")
-        keep = [f for f in fields if f.split("=")[0] not in ("sas", "sse", "srt")]
-        keep = [{"il=1": "il=0", "isv=1": "isv=0"}.get(f, f) for f in keep]
-        return head + " hsr=" + " ".join(keep)
+        fields = ("%08x" % (hsr & ~self.ISS_BITS) + rest[8:]).split(" ")
+        fields = [{"il=1": "il=0", "isv=1": "isv=0"}.get(f, f) for f in fields
+                  if f.split("=")[0] not in ("sas", "sse", "srt")]
+        return head + " hsr=" + " ".join(fields)
 
 
-def _align(label, va, probe, write=False):
-    return (label, "%s: dabt dfsr=%08x fs=01 wnr=%d ext=0 dfar=%08x pc={%s}"
-            % (label, 0x801 if write else 0x001, int(write), va, probe), DEVICE_UNALIGNED)
+def _alignment_fault(label, qemu, va, probe, write=False, why=DEVICE_UNALIGNED):
+    return label, Line(why, "%s: %s" % (label, qemu),
+                       "%s: dabt dfsr=%08x fs=01 wnr=%d ext=0 dfar=%08x pc={%s}"
+                       % (label, 0x801 if write else 0x001, int(write), va, probe))
 
 
-def _external(label, va, probe, write=False, lpae=False, status=None):
+def _external_abort(label, va, probe, write=False, lpae=False, status=None,
+                    qemu="ok=00000000", why=NO_DECERR):
     if lpae:
-        fsr = (0x800 if write else 0) | 0x200 | (status or 0x10)
-        text = "dfsr=%08x lpae_status=%02x" % (fsr, status or 0x10)
+        status = status or 0x10
+        text = "dfsr=%08x lpae_status=%02x" % ((0x800 if write else 0) | 0x200 | status, status)
     else:
-        fsr = (0x800 if write else 0) | (status or 0x08)
-        text = "dfsr=%08x fs=%02x" % (fsr, status or 0x08)
-    return "%s: dabt %s wnr=%d ext=0 dfar=%08x pc={%s}" % (label, text, int(write), va, probe)
+        status = status or 0x08
+        text = "dfsr=%08x fs=%02x" % ((0x800 if write else 0) | status, status)
+    return label, Line(why, "%s: %s" % (label, qemu), "%s: dabt %s wnr=%d ext=0 dfar=%08x pc={%s}"
+                       % (label, text, int(write), va, probe))
 
 
+# guest -> {label: deviation}; a label is the text before the first ':' of a line
 QEMU_DEVIATIONS = {
-    "extabort": dict(
-        [(label, (label + ": ok=00000000", _external(label, va, probe, write, lpae), NO_DECERR))
-         for label, va, probe, write, lpae in [
-            ("MMU off read", 0x40000010, "probe_ld32+12", False, False),
-            ("MMU off write", 0x40000014, "probe_st32", True, False),
-            ("section to unbacked PA read", 0x40000020, "probe_ld32+12", False, False),
-            ("section to unbacked PA write", 0x40000021, "probe_st8", True, False),
-            ("page at PA 0x100000000 read", 0x40000008, "probe_ld32+12", False, True),
-            ("page at PA 0x100000000 write", 0x4000000c, "probe_st32", True, True),
-            ("page at PA 0xfffffff000 read", 0x40001ffc, "probe_ld32+12", False, True),
-            ("block at PA 0xff00000000 read", 0x40212340, "probe_ld32+12", False, True)]]
-        + [("level 2 table at PA 0x1000000000 read", (
-            "level 2 table at PA 0x1000000000 read: dabt dfsr=00000206 lpae_status=06 wnr=0 "
-            "ext=0 dfar=c0000000 pc={probe_ld32+12}",
-            _external("level 2 table at PA 0x1000000000 read", 0xc0000000, "probe_ld32+12",
-                      lpae=True, status=0x16), NO_WALK_ABORT_ABOVE_4G))]),
-    "sd-super-split": dict(
-        (label, (label + ": ok=00000000", _external(label, va, probe, write), NO_DECERR))
-        for label, va, probe, write in [
-            ("supersection above 4 GiB read", 0x42000004, "probe_ld32+12", False),
-            ("supersection above 4 GiB write", 0x42000008, "probe_st32", True)]),
+    "extabort": dict([
+        _external_abort("MMU off read", 0x40000010, "probe_ld32+12"),
+        _external_abort("MMU off write", 0x40000014, "probe_st32", write=True),
+        _external_abort("section to unbacked PA read", 0x40000020, "probe_ld32+12"),
+        _external_abort("section to unbacked PA write", 0x40000021, "probe_st8", write=True),
+        _external_abort("page at PA 0x100000000 read", 0x40000008, "probe_ld32+12", lpae=True),
+        _external_abort("page at PA 0x100000000 write", 0x4000000c, "probe_st32", write=True,
+                        lpae=True),
+        _external_abort("page at PA 0xfffffff000 read", 0x40001ffc, "probe_ld32+12", lpae=True),
+        _external_abort("block at PA 0xff00000000 read", 0x40212340, "probe_ld32+12", lpae=True),
+        _external_abort("level 2 table at PA 0x1000000000 read", 0xc0000000, "probe_ld32+12",
+                        lpae=True, status=0x16, why=NO_WALK_ABORT_ABOVE_4G,
+                        qemu="dabt dfsr=00000206 lpae_status=06 wnr=0 ext=0 dfar=c0000000 "
+                             "pc={probe_ld32+12}"),
+    ]),
+    "sd-super-split": dict([
+        _external_abort("supersection above 4 GiB read", 0x42000004, "probe_ld32+12"),
+        _external_abort("supersection above 4 GiB write", 0x42000008, "probe_st32", write=True),
+    ]),
+    "align": dict([
+        _alignment_fault("MMU off LDR +1", "ok=04d20001", 0x88000101, "probe_ld32+12"),
+        _alignment_fault("MMU off LDRH +1", "ok=00000001", 0x88000101, "probe_ld16+12"),
+        _alignment_fault("A=0 Device LDR +1", "ok=04d20001", 0x40100101, "probe_ld32+12"),
+        _alignment_fault("A=0 Device LDRH +3", "ok=000004d2", 0x40100103, "probe_ld16+12"),
+        _alignment_fault("A=0 Normal STREX +1", "ok=00000001", 0x40000221, "probe_strex+8",
+                         write=True, why=STREX_UNALIGNED),
+        _alignment_fault("A=1 Normal STREX +1", "ok=00000001", 0x40000221, "probe_strex+8",
+                         write=True, why=STREX_UNALIGNED),
+    ]),
+    "sd-remap-af": dict(
+        _alignment_fault(label, "ok=14d20000", va, "probe_ld32+12") for label, va in [
+            ("TRE=0 index 0 unaligned read", 0x40000011),
+            ("TRE=0 index 1 unaligned read", 0x40100011),
+            ("TRE=1 index 0 unaligned read", 0x40000011),
+            ("TRE=1 index 1 unaligned read", 0x40100011),
+            ("TRE=1 index 3 unaligned read", 0x40300011),
+            ("TRE=1 index 6 unaligned read", 0x40600011)]),
     "s2-concat": {
         "  write (S2AP read-only)": Field(HPFAR_40BIT, "hpfar", "00082000", "80082000"),
         "IPA 0x0300000000 (unmapped)": Field(HPFAR_40BIT, "hpfar", "00000000", "03000000"),
@@ -158,26 +193,8 @@ QEMU_DEVIATIONS = {
     "hyp-regime": dict((label, NoIss()) for label in (
         "RO page write", "invalid page read", "invalid page write", "AF=0 page read",
         "invalid level 2 read", "invalid level 1 read", "HSCTLR.A=1 LDR unaligned")),
-    "align": dict(
-        [(label, (label + ": " + qemu,) + _align(label, va, probe)[1:])
-         for label, qemu, va, probe in [
-            ("MMU off LDR +1", "ok=04d20001", 0x88000101, "probe_ld32+12"),
-            ("MMU off LDRH +1", "ok=00000001", 0x88000101, "probe_ld16+12"),
-            ("A=0 Device LDR +1", "ok=04d20001", 0x40100101, "probe_ld32+12"),
-            ("A=0 Device LDRH +3", "ok=000004d2", 0x40100103, "probe_ld16+12")]]
-        + [(label, (label + ": ok=00000001",
-                    _align(label, 0x40000221, "probe_strex+8", write=True)[1], STREX_UNALIGNED))
-           for label in ("A=0 Normal STREX +1", "A=1 Normal STREX +1")]),
-    "sd-remap-af": dict(
-        (label, (label + ": ok=14d20000",) + _align(label, va, "probe_ld32+12")[1:])
-        for label, va in [
-            ("TRE=0 index 0 unaligned read", 0x40000011),
-            ("TRE=0 index 1 unaligned read", 0x40100011),
-            ("TRE=1 index 0 unaligned read", 0x40000011),
-            ("TRE=1 index 1 unaligned read", 0x40100011),
-            ("TRE=1 index 3 unaligned read", 0x40300011),
-            ("TRE=1 index 6 unaligned read", 0x40600011)]),
 }
+
 
 @pytest.fixture(scope="module")
 def built():
@@ -217,37 +234,22 @@ def elf_symbols(elf):
         return {s.name: s["st_value"] for s in symtab.iter_symbols() if s.name}
 
 
-def _resolve(line, symbols):
-    """Replace each {symbol+offset} in line by that address, eight hex digits."""
-    out, rest = "", line
-    while "{" in rest:
-        head, tail = rest.split("{", 1)
-        ref, rest = tail.split("}", 1)
-        sym, _, off = ref.partition("+")
-        out += head + "%08x" % (symbols[sym] + int(off or "0", 0))
-    return out + rest
-
-
 def pin_deviations(name, qemu_out, symbols):
-    """QEMU's output with its known deviations replaced by the ARM ARM's lines."""
+    """QEMU's output with its known deviations replaced by the ARM ARM's lines,
+    and a note of what was pinned (for a failure message)."""
     deviations = QEMU_DEVIATIONS.get(name, {})
     lines = qemu_out.splitlines(True)
-    found = set()
+    seen, why = set(), {}
     for i, line in enumerate(lines):
         label = line.split(":", 1)[0]
         if label in deviations:
-            deviation = deviations[label]
-            if isinstance(deviation, (Field, NoIss)):
-                lines[i] = deviation.pin(line.rstrip("\n")) + "\n"
-            else:
-                qemu_line, armarm_line, _why = deviation
-                assert line.rstrip("\n") == _resolve(qemu_line, symbols), \
-                    "%s: QEMU no longer prints its known deviation for %r; drop the entry" % (
-                        name, label)
-                lines[i] = _resolve(armarm_line, symbols) + "\n"
-            found.add(label)
-    assert found == set(deviations), "%s: deviations not seen: %s" % (name, set(deviations) - found)
-    return "".join(lines)
+            lines[i] = deviations[label].pin(line.rstrip("\n"), symbols) + "\n"
+            seen.add(label)
+            why.setdefault(deviations[label].why, []).append(label)
+    assert seen == set(deviations), "%s: deviations not seen: %s" % (name, set(deviations) - seen)
+    notes = ["%s: %s" % (", ".join(repr(l) for l in labels), reason)
+             for reason, labels in why.items()]
+    return "".join(lines), notes
 
 
 def test_there_are_enough_guests():
@@ -261,11 +263,14 @@ def test_mmu_guest_output_matches_qemu(built, name):
     # The guest itself must have run to its end on the reference.
     assert qemu_status == 0 and qemu_out.endswith("%s: done\n" % name), \
         "QEMU run of %s failed (status %s):\n%s" % (name, qemu_status, qemu_out)
-    want = pin_deviations(name, qemu_out, elf_symbols(elf))
+    want, notes = pin_deviations(name, qemu_out, elf_symbols(elf))
 
     status, got = run_pyxen15(elf)
     if got != want:
         diff = "".join(difflib.unified_diff(want.splitlines(True), got.splitlines(True),
                                             "QEMU (ARM ARM where pinned)", "pyxen15"))
-        pytest.fail("%s: pyxen15's output differs from QEMU's:\n%s" % (name, diff))
+        pinned = "".join("\n  - " + n for n in notes)
+        if pinned:
+            pinned = "\nlines pinned to the ARM ARM where QEMU deviates:" + pinned
+        pytest.fail("%s: pyxen15's output differs from QEMU's:\n%s%s" % (name, diff, pinned))
     assert status == 0, "%s: pyxen15 ended with %r" % (name, status)

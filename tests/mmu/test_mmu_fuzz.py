@@ -27,7 +27,7 @@ TABLES = RAM + (1 << 20)          # 64 KiB of random descriptors
 TABLES_SIZE = 64 << 10
 CODE = RAM                        # the program of the execution rounds (below the tables)
 SEED = int(os.environ.get("PYXEN15_MMU_FUZZ_SEED", "5"))
-ROUNDS = int(os.environ.get("PYXEN15_MMU_FUZZ_ROUNDS", "30"))
+ROUNDS = int(os.environ.get("PYXEN15_MMU_FUZZ_ROUNDS", "24"))
 
 FAULT_KINDS = {"alignment", "translation", "access_flag", "domain", "permission",
                "external", "external_walk", "debug"}
@@ -62,21 +62,35 @@ def fill_tables(m, rng):
     m.mem.write(TABLES, data)
 
 
-def random_registers(m, rng):
+def random_bits(rng, masks):
+    """Random bits under one of `masks` (0: none, so the base value stays as it is)."""
+    return rng.getrandbits(64) & rng.choice(masks)
+
+
+ALL64 = (1 << 64) - 1
+ASID_VMID = 0xFF << 48
+
+
+# Each round leans one way, so that every regime is walked in every run:
+# short-descriptor stage 1, LPAE stage 1, stage 2 under either, or anything.
+FOCUS = ("short", "long", "stage2", "any")
+
+
+def random_registers(m, rng, focus="any"):
     """Every translation register written through the API with a random value."""
     sys = m.cpu.sys
     values = {
-        "TTBCR": rng.choice((0, 0x80000000)) | rng.getrandbits(32) & rng.choice((0x7, 0x00770077, 0xFFFFFFFF)),
-        "TTBR0_64": ram_address(rng, 32) | rng.getrandbits(64) & rng.choice((0, 0xFF << 48, (1 << 64) - 1)),
-        "TTBR1_64": ram_address(rng, 32) | rng.getrandbits(64) & rng.choice((0, 0xFF << 48)),
+        "TTBCR": rng.choice((0, 0x80000000)) | random_bits(rng, (0x7, 0x00770077, 0xFFFFFFFF)),
+        "TTBR0_64": ram_address(rng, 32) | random_bits(rng, (0, ASID_VMID, ALL64)),
+        "TTBR1_64": ram_address(rng, 32) | random_bits(rng, (0, ASID_VMID)),
         "DACR": rng.getrandbits(32),
         "PRRR": rng.getrandbits(32),
         "NMRR": rng.getrandbits(32),
         "CONTEXTIDR": rng.getrandbits(32),
         "VTCR": rng.getrandbits(32),
-        "VTTBR": ram_address(rng, 32) | rng.getrandbits(64) & rng.choice((0, 0xFF << 48, (1 << 64) - 1)),
+        "VTTBR": ram_address(rng, 32) | random_bits(rng, (0, ASID_VMID, ALL64)),
         "HTCR": rng.getrandbits(32),
-        "HTTBR": ram_address(rng, 32) | rng.getrandbits(64) & rng.choice((0, (1 << 64) - 1)),
+        "HTTBR": ram_address(rng, 32) | random_bits(rng, (0, ALL64)),
         "HMAIR0": rng.getrandbits(32),
         "HMAIR1": rng.getrandbits(32),
         # HCR: VM, PTW and DC at random; no trap controls, which would only
@@ -86,6 +100,17 @@ def random_registers(m, rng):
         "SCTLR": (sys.read("SCTLR") & ~0x30000003) | rng.getrandbits(32) & 0x30000003,
         "HSCTLR": (sys.read("HSCTLR") & ~0x3) | rng.getrandbits(2),
     }
+    if focus != "any":
+        values["SCTLR"] |= 1                                   # M
+        values["HCR"] &= ~(1 << 12)                            # not DC
+        if focus == "short":
+            values["TTBCR"] &= 0x7fffffff
+            values["HCR"] &= ~1
+        elif focus == "long":
+            values["TTBCR"] |= 0x80000000
+            values["HCR"] &= ~1
+        else:
+            values["HCR"] |= 1                                 # VM
     for name in sorted(values):
         sys.write(name, values[name])
     return values
@@ -109,9 +134,9 @@ def check_mapping_or_fault(call, what, kinds):
     return "ok"
 
 
-def fuzz_round(m, rng, outcomes, kinds):
+def fuzz_round(m, rng, outcomes, kinds, focus):
     fill_tables(m, rng)
-    regs = random_registers(m, rng)
+    regs = random_registers(m, rng, focus)
     mmu = m.cpu.tlb.mmu
     tlb = m.cpu.tlb
     for va in sample_addresses(rng):
@@ -144,8 +169,8 @@ def test_random_translation_state_gives_mappings_or_faults():
     m.reset(hyp=True)
     outcomes = {"ok": 0, "fault": 0}
     kinds = set()
-    for _ in range(ROUNDS):
-        fuzz_round(m, rng, outcomes, kinds)
+    for i in range(ROUNDS):
+        fuzz_round(m, rng, outcomes, kinds, FOCUS[i % len(FOCUS)])
     # The state space was really explored: both outcomes happen often, and
     # faults of many kinds at both stages.
     assert outcomes["ok"] > 100 and outcomes["fault"] > 100, outcomes
@@ -220,6 +245,19 @@ svc:
 """
 
 
+def map_code_short(m, values):
+    """Under the short-descriptor format, map the program's 1 MiB (VA = PA =
+    CODE) as a section in whichever table translates it, in a Manager
+    domain, so that the random state is met by the loads and stores rather
+    than by the first instruction fetch."""
+    n = values["TTBCR"] & 7
+    base = (values["TTBR1_64"] & 0xFFFFC000) if n else (values["TTBR0_64"] & 0xFFFFC000)
+    entry = base + (CODE >> 20) * 4
+    if RAM <= entry < RAM + RAM_SIZE:
+        m.mem.write(entry, (CODE | 0xC02).to_bytes(4, "little"))   # section, AP=011, domain 0
+        m.cpu.sys.write("DACR", values["DACR"] | 3)
+
+
 @pytest.fixture(scope="module")
 def program():
     if shutil.which("arm-none-eabi-as") is None:
@@ -237,16 +275,18 @@ def program():
 def test_random_translation_state_under_execution(program):
     code = program
     rng = random.Random(SEED + 1)
-    for _ in range(max(4, ROUNDS // 4)):
+    for i in range(max(4, ROUNDS // 4)):
         m = Machine(ram_size=RAM_SIZE)
         m.reset(hyp=True)
         m.mem.write(CODE, code)
         fill_tables(m, rng)
-        random_registers(m, rng)
+        values = random_registers(m, rng, FOCUS[i % len(FOCUS)])
+        if FOCUS[i % len(FOCUS)] == "short":
+            map_code_short(m, values)
         m.cpu.sys.write("VBAR", CODE)
         m.cpu.sys.write("HVBAR", CODE + HYP_VECTORS)
         m.cpu.sys.write("HSCTLR", m.cpu.sys.read("HSCTLR") & ~1)
-        m.cpu.r[0] = rng.choice((rng.getrandbits(32), ram_address(rng, 4)))
+        m.cpu.r[0] = rng.choice((rng.getrandbits(32), rng.getrandbits(32) & ~7, ram_address(rng, 8)))
         m.cpu.pc = CODE + START
         result = m.run(max_insns=300, max_cycles=100000)
         # "lockup": an exception whose vector faults again at once, which the
