@@ -286,7 +286,8 @@ def test_random_translation_state_under_execution(program):
         m.cpu.sys.write("VBAR", CODE)
         m.cpu.sys.write("HVBAR", CODE + HYP_VECTORS)
         m.cpu.sys.write("HSCTLR", m.cpu.sys.read("HSCTLR") & ~1)
-        m.cpu.r[0] = rng.choice((rng.getrandbits(32), rng.getrandbits(32) & ~7, ram_address(rng, 8)))
+        va = rng.getrandbits(32)
+        m.cpu.r[0] = rng.choice((va, va & ~7, ram_address(rng, 8)))
         m.cpu.pc = CODE + START
         result = m.run(max_insns=300, max_cycles=100000)
         # "lockup": an exception whose vector faults again at once, which the
