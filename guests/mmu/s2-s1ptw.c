@@ -43,6 +43,9 @@ int main(void)
     s2l2[0] = (uint64_t)(uintptr_t)s2l3 | LD_TABLE;
     s2l2[2] = TEST_PA | S2_NORMAL | S2_AP(S2AP_RW) | LD_BLOCK;                 /* D_IPA */
     s2l2[3] = (TEST_PA + 0x100000) | S2_NORMAL | S2_AP(S2AP_RO) | LD_BLOCK;    /* D_IPA + 2 MiB */
+    s2l2[5] = TEST_PA | S2_MEMATTR(0xf) | LD_SH(3) | LD_AF | S2_AP(S2AP_RW) | LD_BLOCK;  /* WB */
+    s2l2[6] = TEST_PA | S2_DEVICE | S2_AP(S2AP_RW) | LD_BLOCK;
+    s2l2[7] = TEST_PA | S2_MEMATTR(0xa) | LD_SH(2) | LD_AF | S2_AP(S2AP_RW) | LD_BLOCK;  /* WT */
     s2l3[0] = (uint64_t)(uintptr_t)s1l2 | S2_NORMAL | S2_AP(S2AP_RO) | LD_PAGE;   /* T_L2 */
     /* s2l3[1] (T_NONE) invalid */
     s2l3[2] = (uint64_t)(uintptr_t)s1l3 | S2_DEVICE | S2_AP(S2AP_RW) | LD_PAGE;   /* T_DEV */
@@ -57,6 +60,13 @@ int main(void)
     s1l2[3] = (uint64_t)T_DEV | LD_TABLE;                                      /* 0x40600000 */
     s1l2[4] = 0x40800000ull | LD_NORMAL | LD_AP(LAP_FULL) | LD_BLOCK;          /* IPA unmapped */
     s1l3[0] = (uint64_t)D_IPA | LD_NORMAL | LD_AP(LAP_FULL) | LD_PAGE;
+    /* memory attributes of both stages combined (ARM ARM, "Combining the
+       stage 1 and stage 2 memory attributes"), seen through ATS12NSOPR's PAR */
+    s1l2[5] = 0x40a00000ull | LD_ATTR(ATTR_WB) | LD_SH(3) | LD_AF | LD_BLOCK;  /* WB + WB */
+    s1l2[6] = 0x40c00000ull | LD_ATTR(ATTR_WB) | LD_SH(3) | LD_AF | LD_BLOCK;  /* WB + Device */
+    s1l2[7] = 0x40a00000ull | LD_ATTR(ATTR_NC) | LD_AF | LD_BLOCK;             /* NC + WB */
+    s1l2[8] = 0x40e00000ull | LD_ATTR(ATTR_WB) | LD_SH(3) | LD_AF | LD_BLOCK;  /* WB + WT */
+    s1l2[9] = 0x40e00000ull | LD_ATTR(ATTR_DEVICE) | LD_AF | LD_BLOCK;         /* Device + WT */
     dsb();
     stage2(HCR_VM);
     ld_mmu_on(0, (uint64_t)(uintptr_t)s1l1, 0, 0);
@@ -89,6 +99,19 @@ int main(void)
     show_par("ATS12NSOPW stage 2 RO");
     hyp_call(hyp_ats12nso, 0x40200010, 1, 0);
     show_par("ATS12NSOPW stage 1 RO");
+    static const char *combos[] = {"WB+WB", "WB+Device", "NC+WB", "WB+WT", "Device+WT"};
+    for (unsigned i = 0; i < 5; i++) {
+        char label[32] = "ATS12NSOPR ", alone[32] = "  ATS1CPR ";
+        for (unsigned j = 0; combos[i][j]; j++) {
+            label[11 + j] = combos[i][j];
+            alone[10 + j] = combos[i][j];
+        }
+        hyp_call(hyp_ats12nso, 0x40a00010 + i * 0x200000, 0, 0);
+        show_par(label);
+        ATS1CPR(0x40a00010 + i * 0x200000);     /* stage 1 alone */
+        isb();
+        show_par(alone);
+    }
 
     stage2(HCR_VM | HCR_PTW);
     TLBIALL();
