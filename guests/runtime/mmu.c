@@ -111,6 +111,33 @@ static void show_hsr(uint32_t hsr, uint32_t hxfar, uint32_t hpfar, int data)
         field("hpfar", hpfar, 8);
 }
 
+/* HSR of a trapped MCR/MRC (EC 0x03) or MCRR/MRRC (EC 0x04) (B3.13.6):
+   CV, COND, the encoding's fields, Rt (and Rt2), the direction (1: read). */
+static void show_trap(uint32_t hsr)
+{
+    uint32_t ec = bits(hsr, 31, 26);
+    field("hsr", hsr, 8);
+    field("ec", ec, 2);
+    field("il", bits(hsr, 25, 25), 1);
+    field("cv", bits(hsr, 24, 24), 1);
+    field("cond", bits(hsr, 23, 20), 1);
+    if (ec == 0x03) {
+        field("opc2", bits(hsr, 19, 17), 1);
+        field("opc1", bits(hsr, 16, 14), 1);
+        field("crn", bits(hsr, 13, 10), 1);
+        field("rt", bits(hsr, 8, 5), 1);
+        field("crm", bits(hsr, 4, 1), 1);
+    } else if (ec == 0x04) {
+        field("opc1", bits(hsr, 19, 16), 1);
+        field("rt2", bits(hsr, 13, 10), 1);
+        field("rt", bits(hsr, 8, 5), 1);
+        field("crm", bits(hsr, 4, 1), 1);
+    } else {
+        field("iss", bits(hsr, 24, 0), 7);
+    }
+    field("read", bits(hsr, 0, 0), 1);
+}
+
 static void show_fault(const char *label, uint32_t value, uint32_t count,
                        const volatile struct mmu_fault *f)
 {
@@ -142,6 +169,10 @@ static void show_fault(const char *label, uint32_t value, uint32_t count,
     case K_HYP_PABT:
         put(" hyp-pabt");
         show_hsr(f->hsr, f->hxfar, f->hpfar, 0);
+        break;
+    case K_HYP_TRAP:
+        put(" hyp-trap");
+        show_trap(f->hsr);
         break;
     }
     field("pc", f->pc, 8);

@@ -30,7 +30,7 @@
 
 /* -- fault record (offsets used by mmu_crt0.S) --------------------------- */
 
-enum fault_kind { K_NONE, K_DABT, K_PABT, K_HYP_DABT, K_HYP_PABT };
+enum fault_kind { K_NONE, K_DABT, K_PABT, K_HYP_DABT, K_HYP_PABT, K_HYP_TRAP };
 
 struct mmu_fault {
     uint32_t count;   /* faults taken since start */

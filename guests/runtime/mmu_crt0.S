@@ -51,6 +51,7 @@
 #define K_PABT     2     /* prefetch abort taken to PL1 (IFSR, IFAR) */
 #define K_HYP_DABT 3     /* data abort taken to HYP (HSR, HDFAR, HPFAR) */
 #define K_HYP_PABT 4     /* prefetch abort taken to HYP (HSR, HIFAR, HPFAR) */
+#define K_HYP_TRAP 5     /* another trap to HYP (HSR) */
 
 #define HSR_EC_SHIFT 26
 #define EC_HVC       0x12
@@ -237,7 +238,18 @@ hyp_trap:
     cmp     r12, #EC_IABT_LOW
     moveq   r0, #K_HYP_PABT
     beq     hyp_record_pabt
-    mov     r0, #0x14
+    /* Any other trap (an MCR/MCRR under HCR.TVM or TTLB, ...): record it
+       and skip the trapped instruction (32 bits: A32 or a T32 MCR). */
+    cmp     r12, #0
+    beq     1f                          @ EC 0: an UNDEF routed to HYP is unexpected
+    mov     r0, #K_HYP_TRAP
+    bl      hyp_record
+    mrs     r0, elr_hyp
+    add     r0, r0, #4
+    msr     elr_hyp, r0
+    pop     {r0-r3, r12, lr}
+    eret
+1:  mov     r0, #0x14
     b       hyp_unexpected
 
 hyp_dabt:
