@@ -55,6 +55,14 @@ int main(void)
     probe_strt(VA(0) + 0x40, 0x0badcafe);
     show("AP=011 PL0 write", probe_ld32(VA(0) + 0x40));
 
+    /* the same faults from T32 code: 16-bit and 32-bit encodings */
+    show("T16 LDR unmapped", probe_t16_ld32(VA(1) + 0x50));
+    show("T32 LDR.W unmapped", probe_t32_ld32_r12(VA(1) + 0x54));
+    probe_t16_st16(VA(3) + 0x58, 0);
+    show("T16 STRH AP=101", 0);
+    show("T32 LDRT AP=001", probe_t32_ldrt(VA(2) + 0x5c));
+    show("T16 LDR AP=001", probe_t16_ld32(VA(2) + 0x60));
+
     show("exec mapped", probe_exec(VA(0)));
     show("exec XN", probe_exec(VA(7)));
     show("exec PXN at PL1", probe_exec(VA(8)));

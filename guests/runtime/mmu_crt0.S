@@ -14,7 +14,7 @@
  * fault registers of the mode it is taken to into mmu_fault (layout in
  * mmu.h), counts it, and resumes:
  *   - a data abort resumes at the instruction after the faulting one
- *     (all probes are A32: preferred return + 4, ARM ARM B1.9.8, B1.14.x);
+ *     (A32 or T32, by the length of the faulting instruction);
  *   - a prefetch abort resumes at mmu_resume, the return address that
  *     probe_exec() sets before it branches to the probed address.
  * Anything else (UNDEF, an unexpected SVC, IRQ/FIQ, a HYP trap other than
@@ -158,8 +158,20 @@ pl1_dabt:
     ldr     r1, [r0, #F_COUNT]
     add     r1, r1, #1
     str     r1, [r0, #F_COUNT]
+    /* Resume after the faulting instruction: LR_abt is its address + 8 in
+       both instruction sets (B1.9.8); a T32 one is 2 or 4 bytes long by
+       its first halfword (0xe800 and up: 32-bit). */
+    mrs     r1, spsr
+    tst     r1, #0x20                   @ T
+    bne     1f
     pop     {r0, r1}
-    subs    pc, lr, #4                  @ resume after it
+    subs    pc, lr, #4
+1:  ldrh    r1, [lr, #-8]
+    cmp     r1, #0xe800
+    subhs   lr, lr, #4
+    sublo   lr, lr, #6
+    pop     {r0, r1}
+    movs    pc, lr
 
 pl1_pabt:
     push    {r0, r1}
