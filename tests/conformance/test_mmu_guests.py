@@ -53,6 +53,10 @@ S1PTW_LEVEL = ("QEMU 7.2 reports a stage-2 fault on a stage-1 walk with the leve
                "stage-1 lookup; the fault is a stage-2 fault, and DFSC/IFSC (and PAR.FST) "
                "give the level of the stage-2 lookup that faulted (ARM ARM B3.13.6, "
                "B4.1.112): level 3 here")
+SHORT_S1_ATTRS = ("QEMU 7.2 computes no memory attributes for a short-descriptor stage 1, "
+                  "so a combined ATS12NSO* result reads as Device-nGnRnE (0x00); TEX=001 "
+                  "C=0 B=0 is Normal Non-cacheable (ARM ARM B3.8.2), and Normal NC at both "
+                  "stages combines to Normal NC: MAIR byte 0x44 in PAR[63:56] (B4.1.112)")
 ISS_STAGE2_ONLY = ("QEMU gives an instruction syndrome (ISV=1) for every data abort taken to "
                    "HYP, also the HYP regime's own stage-1 faults (EC 0x25); ARM ARM B3.13.6: "
                    "ISV is 1 only for a stage-2 fault, otherwise 0 and SAS/SSE/SRT and IL are "
@@ -190,6 +194,29 @@ QEMU_DEVIATIONS = {
         "ATS12NSOPR walk into unmapped IPA":
             Field(S1PTW_LEVEL, "par", "00000000_00000b0d", "00000000_00000b0f", "fst", "06", "07"),
     },
+    "s2-short": dict([
+        ("page via table at unmapped IPA",
+         Field(S1PTW_LEVEL, "hsr", "90000086", "90000087", "dfsc", "06", "07")),
+        ("exec via table at unmapped IPA",
+         Field(S1PTW_LEVEL, "hsr", "80000086", "80000087", "ifsc", "06", "07")),
+        ("ATS1CPR table at unmapped IPA",
+         Field(S1PTW_LEVEL, "hsr", "900001c6", "900001c7", "dfsc", "06", "07")),
+        ("ATS12NSOPR table at unmapped IPA PAR",
+         Field(S1PTW_LEVEL, "par", "00000000_00000b0d", "00000000_00000b0f", "fst", "06", "07")),
+        ("ATS12NSOPW table at unmapped IPA PAR",
+         Field(S1PTW_LEVEL, "par", "00000000_00000b0d", "00000000_00000b0f", "fst", "06", "07")),
+        ("first-level table at unmapped IPA",
+         Field(S1PTW_LEVEL.replace("level 3 here", "level 2 here"),
+               "hsr", "90000085", "90000086", "dfsc", "05", "06")),
+    ] + [
+        (label, Field(SHORT_S1_ATTRS, "par", "00000000_8800%sb00" % page,
+                      "44000000_8800%sb00" % page, "attr", "00", "44"))
+        for label, page in [("ATS12NSOPR mapped PAR", "0"), ("ATS12NSOPW mapped PAR", "0"),
+                            ("ATS12NSOPR S2 RO PAR", "0"), ("ATS12NSOPR S1 RO PAR", "0"),
+                            ("ATS12NSOPR page PAR", "1"), ("ATS12NSOPW page PAR", "1"),
+                            # an aborted ATS leaves PAR as the one before wrote it
+                            ("ATS1CPR table at unmapped IPA PAR", "1")]
+    ]),
     "hyp-regime": dict((label, NoIss()) for label in (
         "RO page write", "invalid page read", "invalid page write", "AF=0 page read",
         "invalid level 2 read", "invalid level 1 read", "HSCTLR.A=1 LDR unaligned")),
