@@ -116,22 +116,35 @@ def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, th
 @click.option("--mmu", "variant", type=click.Choice(["off", "s1", "s12"]), default="off",
               help="MMU off, LPAE stage 1 (4 KiB pages), or stage 1 + stage 2 entered from HYP")
 @click.option("--all", "every", is_flag=True, help="run all three --mmu variants, one after another")
-def bench(as_json, image, variant, every):
+@click.option("--repeat", type=click.IntRange(1, 10), default=1,
+              help="run the variants in turn N times and keep each one's fastest run")
+def bench(as_json, image, variant, every, repeat):
     """Run the fixed CPU-bound workload and report guest MIPS."""
     from .bench import VARIANTS, run_bench
     image = image or _default_bench()
-    records = [run_bench(image, v) for v in (VARIANTS if every else (variant,))]
+    variants = VARIANTS if every else (variant,)
+    best = {}
+    for _ in range(repeat):
+        for v in variants:
+            r = run_bench(image, v)
+            if v not in best or r["cpu_seconds"] < best[v]["cpu_seconds"]:
+                best[v] = r
+    records = [best[v] for v in variants]
     if as_json:
         if every:
-            base = records[0]["mips"]
+            base = records[0]["cpu_mips"]
             click.echo(json.dumps({"runs": records,
-                                   "ratios": {r["variant"]: round(r["mips"] / base, 3) for r in records}}))
+                                   "ratios": {r["variant"]: round(r["cpu_mips"] / base, 3) for r in records}}))
         else:
             click.echo(json.dumps(records[0]))
         return
     for r in records:
         label = "" if not every and r["variant"] == "off" else " [mmu %s]" % r["variant"]
-        ratio = " (%.0f%% of off)" % (100 * r["mips"] / records[0]["mips"]) if every and r is not records[0] else ""
+        ratio = ""
+        if every:
+            ratio = "; CPU time %.2f s = %.2f MIPS" % (r["cpu_seconds"], r["cpu_mips"])
+            if r is not records[0]:
+                ratio += ", %.0f%% of off" % (100 * r["cpu_mips"] / records[0]["cpu_mips"])
         click.echo("bench%s: %d instructions in %.2f s = %.2f MIPS%s (%s)" % (
             label, r["instructions"], r["seconds"], r["mips"], ratio, r["runtime"]))
 

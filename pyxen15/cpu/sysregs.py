@@ -869,6 +869,8 @@ class SysRegs:
         self.pmu_origin = self.core.cycles
         self.cntp_ctl = self.cntv_ctl = self.cnthp_ctl = 0
         self.cntp_cval = self.cntv_cval = self.cnthp_cval = 0
+        # nothing cached survives a reset: the soft TLB starts empty
+        self.core.tlb.flush()
 
     # The LPAE names of the shared encodings (B4.1.104).
     @property
