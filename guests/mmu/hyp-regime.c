@@ -3,7 +3,8 @@
  * B4.1.76 HTTBR, HMAIR0): long-descriptor tables walked from HTTBR, made by
  * code running in HYP mode (through hyp_call).  Faults in HYP are taken to
  * HYP with EC 0x25 / 0x21 (B3.13.6) and HDFAR/HIFAR; AP[2] (read-only) and
- * XN; ATS1HR/ATS1HW with the 64-bit PAR; TLBIALLH and TLBIMVAH.
+ * XN; ATS1HR/ATS1HW with the 64-bit PAR; TLBIALLH, TLBIMVAH and their
+ * Inner Shareable forms.
  */
 #include "runtime/mmu.h"
 
@@ -87,6 +88,22 @@ static uint32_t in_hyp(uint32_t a, uint32_t b, uint32_t c)
     dsb();
     isb();
     show("  after TLBIALLH", probe_ld32(PG + 0x40));
+    l3[0] = TEST_PAGE(1) | LD_NORMAL | LD_AP(LAP_FULL) | LD_PAGE;
+    dsb();
+    put("  descriptor now points at page 1\n");
+    show("  before", probe_ld32(PG + 0x40));
+    TLBIMVAHIS(PG + 0x123);
+    dsb();
+    isb();
+    show("  after TLBIMVAHIS", probe_ld32(PG + 0x40));
+    l3[0] = TEST_PAGE(2) | LD_NORMAL | LD_AP(LAP_FULL) | LD_PAGE;
+    dsb();
+    put("  descriptor now points at page 2\n");
+    show("  before", probe_ld32(PG + 0x40));
+    TLBIALLHIS();
+    dsb();
+    isb();
+    show("  after TLBIALLHIS", probe_ld32(PG + 0x40));
 
     set_HSCTLR(get_HSCTLR() & ~HSCTLR_M);
     isb();

@@ -5,7 +5,7 @@
  * HYP with the data-abort ISS (B3.13.6): ISV=1 with SAS/SSE/SRT/WnR for a
  * single LDR/STR of every size and sign, in A32 and T32 (16-bit: IL=0),
  * ISV=0 for LDRD and LDM; HDFAR/HIFAR and HPFAR (the IPA, B4.1.78).
- * ATS12NSO* from HYP, and the TLB tagged by VMID.
+ * ATS12NSO* from HYP, and the TLB tagged by VMID (TLBIALLNSNH, its IS form).
  */
 #include "runtime/mmu.h"
 
@@ -121,6 +121,12 @@ int main(void)
     hyp_call(hyp_stage2, (uint32_t)(uintptr_t)s1,
              VTCR_RES1 | VTCR_SL0(1) | VTCR_T0SZ(0) | VMID_ARG(2), HCR_VM);
     show("  VMID 2", probe_ld32(IPA + 0x40));
+    s2l3[0] = TEST_PAGE(1) | S2_NORMAL | S2_AP(S2AP_RW) | LD_PAGE;
+    dsb();
+    put("  stage-2 descriptor now points at page 1\n");
+    show("  before", probe_ld32(IPA + 0x40));
+    hyp_call(hyp_tlbiallnsnhis, 0, 0, 0);
+    show("  after TLBIALLNSNHIS", probe_ld32(IPA + 0x40));
 
     hyp_call(hyp_stage2, (uint32_t)(uintptr_t)s1, VTCR_RES1, 0);
     show("stage 2 off", probe_ld32(TEST_PAGE(1) + 0x40));

@@ -5,6 +5,9 @@
  * TLBIMVA, TLBIMVAA, TLBIASID, TLBIALL and their Inner Shareable forms it
  * must not be.  Non-global (nG) entries are tagged with the ASID of
  * CONTEXTIDR (B3.10.3): after an ASID change the old entry must not match.
+ * The data-side (DTLB*) forms act on loads; the instruction-side (ITLB*)
+ * forms and TLBIMVA on instruction fetches: code reached through a stale
+ * entry is the old page's, after the maintenance the new page's.
  */
 #include "runtime/mmu.h"
 
@@ -44,6 +47,45 @@ static void op_tlbimvais_g(void) { TLBIMVAIS(VA_G | 5); }
 static void op_tlbimvaa_n(void) { TLBIMVAA(VA_N); }
 static void op_tlbimva_n(void) { TLBIMVA(VA_N | 5); }
 static void op_tlbiasid_n(void) { TLBIASID(5); }
+static void op_tlbiasidis_n(void) { TLBIASIDIS(5); }
+static void op_tlbimvaais_n(void) { TLBIMVAAIS(VA_N); }
+static void op_dtlbiall(void) { DTLBIALL(); }
+static void op_dtlbimva_g(void) { DTLBIMVA(VA_G | 5); }
+static void op_dtlbiasid_n(void) { DTLBIASID(5); }
+
+/* Instruction fetches: code pages 1 and 2 hold MOV r0, #1 / #2; BX LR */
+#define VA_X 0x40002000u
+static void code_page(unsigned page, unsigned value)
+{
+    volatile uint32_t *p = (volatile uint32_t *)TEST_PAGE(page);
+    p[0] = MOV_R0(value);
+    p[1] = EXEC_STUB;
+    dsb();
+}
+
+static void fetch_stale_then_gone(const char *op, void (*maint)(void), uint32_t attrs)
+{
+    sd_small(sd_l2[0], VA_X, TEST_PAGE(6), SP_NORMAL | SP_AP(AP_FULL) | attrs);
+    dsb();
+    TLBIALL();
+    isb();
+    put(op);
+    put("\n");
+    show("  call page 6", probe_call(VA_X));
+    sd_small(sd_l2[0], VA_X, TEST_PAGE(7), SP_NORMAL | SP_AP(AP_FULL) | attrs);
+    dsb();
+    put("  descriptor now points at page 7\n");
+    show("  before", probe_call(VA_X));
+    maint();
+    dsb();
+    isb();
+    show("  after", probe_call(VA_X));
+}
+
+static void op_itlbiall(void) { ITLBIALL(); }
+static void op_itlbimva(void) { ITLBIMVA(VA_X | 5); }
+static void op_itlbiasid(void) { ITLBIASID(5); }
+static void op_tlbimva_n_x(void) { TLBIMVA(VA_X | 5); }
 
 int main(void)
 {
@@ -62,6 +104,17 @@ int main(void)
     stale_then_gone("TLBIMVAA, nG page", op_tlbimvaa_n, VA_N, SP_NG);
     stale_then_gone("TLBIMVA ASID 5, nG page", op_tlbimva_n, VA_N, SP_NG);
     stale_then_gone("TLBIASID 5, nG page", op_tlbiasid_n, VA_N, SP_NG);
+    stale_then_gone("TLBIASIDIS 5, nG page", op_tlbiasidis_n, VA_N, SP_NG);
+    stale_then_gone("TLBIMVAAIS, nG page", op_tlbimvaais_n, VA_N, SP_NG);
+    stale_then_gone("DTLBIALL, global page", op_dtlbiall, VA_G, 0);
+    stale_then_gone("DTLBIMVA, global page", op_dtlbimva_g, VA_G, 0);
+    stale_then_gone("DTLBIASID 5, nG page", op_dtlbiasid_n, VA_N, SP_NG);
+    code_page(6, 6);
+    code_page(7, 7);
+    fetch_stale_then_gone("ITLBIALL, code page", op_itlbiall, 0);
+    fetch_stale_then_gone("ITLBIMVA, code page", op_itlbimva, 0);
+    fetch_stale_then_gone("ITLBIASID 5, nG code page", op_itlbiasid, SP_NG);
+    fetch_stale_then_gone("TLBIMVA, code page", op_tlbimva_n_x, 0);
 
     /* An nG entry of ASID 5 does not translate for ASID 6 */
     remap(VA_N, 1, SP_NG);

@@ -407,6 +407,15 @@ uint32_t hyp_tlbiallnsnh(uint32_t a, uint32_t b, uint32_t c)
     return 0;
 }
 
+uint32_t hyp_tlbiallnsnhis(uint32_t a, uint32_t b, uint32_t c)
+{
+    (void)a, (void)b, (void)c;
+    TLBIALLNSNHIS();
+    dsb();
+    isb();
+    return 0;
+}
+
 uint32_t hyp_ats12nso(uint32_t va, uint32_t op, uint32_t unused)
 {
     (void)unused;

@@ -113,6 +113,17 @@ static inline void dsb(void) { __asm__ volatile("dsb" ::: "memory"); }
 #define TLBIMVAA(mva)   MCR(0, c8, c7, 3, mva)
 #define TLBIALLIS()     MCR(0, c8, c3, 0, 0)
 #define TLBIMVAIS(mva)  MCR(0, c8, c3, 1, mva)
+#define TLBIASIDIS(a)   MCR(0, c8, c3, 2, a)
+#define TLBIMVAAIS(mva) MCR(0, c8, c3, 3, mva)
+#define ITLBIALL()      MCR(0, c8, c5, 0, 0)
+#define ITLBIMVA(mva)   MCR(0, c8, c5, 1, mva)
+#define ITLBIASID(a)    MCR(0, c8, c5, 2, a)
+#define DTLBIALL()      MCR(0, c8, c6, 0, 0)
+#define DTLBIMVA(mva)   MCR(0, c8, c6, 1, mva)
+#define DTLBIASID(a)    MCR(0, c8, c6, 2, a)
+#define TLBIALLHIS()    MCR(4, c8, c3, 0, 0)
+#define TLBIMVAHIS(mva) MCR(4, c8, c3, 1, mva)
+#define TLBIALLNSNHIS() MCR(4, c8, c3, 4, 0)
 #define TLBIALLH()      MCR(4, c8, c7, 0, 0)
 #define TLBIMVAH(mva)   MCR(4, c8, c7, 1, mva)
 #define TLBIALLNSNH()   MCR(4, c8, c7, 4, 0)
@@ -251,6 +262,9 @@ void probe_t16_st16(uint32_t va, uint32_t v); /* T32, 16-bit STRH */
 uint32_t probe_t32_ldrt(uint32_t va);    /* T32 LDRT r0, [va, #4] (no writeback) */
 /* Branch to va (BLX); the code there should be `bx lr` (see EXEC_STUB). */
 uint32_t probe_exec(uint32_t va);
+/* Call va (BLX) and return its r0, or PROBE_NONE after a prefetch abort. */
+uint32_t probe_call(uint32_t va);
+#define MOV_R0(imm8) (0xe3a00000u | (imm8))      /* A32 MOV r0, #imm8 */
 #define EXEC_STUB 0xe12fff1eu            /* A32 BX LR */
 
 /* Run fn(a, b, c) in HYP mode (HVC, handled in mmu_crt0.S). */
@@ -271,6 +285,7 @@ uint32_t hyp_stage2(uint32_t base, uint32_t vtcr_vmid, uint32_t hcr);
 #define VMID_ARG(v)  ((uint32_t)(v) << 16)
 /* In HYP: TLBIALLNSNH (every non-secure non-HYP entry, all VMIDs). */
 uint32_t hyp_tlbiallnsnh(uint32_t a, uint32_t b, uint32_t c);
+uint32_t hyp_tlbiallnsnhis(uint32_t a, uint32_t b, uint32_t c);
 /* In HYP: ATS12NSO{P,U}{R,W} (op 0-3) of va; returns 0, PAR holds the result. */
 uint32_t hyp_ats12nso(uint32_t va, uint32_t op, uint32_t unused);
 

@@ -146,6 +146,19 @@ probe_t16_st16:
     bx      lr
     .arm
 
+    .global probe_call
+probe_call:                             @ r0 = address; returns the callee's r0
+    push    {r4, lr}
+    ldr     r1, =mmu_resume
+    adr     r2, 1f
+    str     r2, [r1]
+    mov     r4, r0
+    blx     r4
+    pop     {r4, pc}
+1:  movw    r0, #:lower16:PROBE_NONE    @ a prefetch abort came back here
+    movt    r0, #:upper16:PROBE_NONE
+    pop     {r4, pc}
+
     .global probe_exec
 probe_exec:                             @ r0 = address; returns r0 (0 = ran)
     push    {r4, lr}
