@@ -97,7 +97,7 @@ class MMU:
                 return flat_map(va, fetch)
             return self.stage1_long(va, write, fetch, False, True)
         m = self.stage1(va, write, fetch, user)
-        if s.hcr & 1:                                  # HCR.VM
+        if s.hcr & ((1 << 0) | (1 << 12)):             # HCR.VM; HCR.DC behaves as if VM were set
             s2 = self.stage2(m.pa, va, write, fetch, False)
             m.pa = s2.pa
             m.device = m.device or s2.device
@@ -414,6 +414,6 @@ def regime_asid(sys, hyp: bool) -> int:
 
 def regime_vmid(sys, hyp: bool) -> Optional[int]:
     """VTTBR.VMID when stage 2 is on for the PL1&0 regime, else None."""
-    if hyp or not sys.hcr & 1:
+    if hyp or not sys.hcr & ((1 << 0) | (1 << 12)):
         return None
     return (sys.vttbr >> 48) & 0xFF

@@ -178,3 +178,20 @@ def test_svc_runs_under_both_stages():
     m.mem.write(DATA, (0x1234).to_bytes(4, "little"))
     r = run(m, "ldr r0, [r1]\nadd r0, r0, #1\nstr r0, [r1, #4]", mode=SVC, regs={1: DATA})
     assert r.reason == "until" and m.mem.read(DATA + 4, 4) == (0x1235).to_bytes(4, "little")
+
+
+def test_hcr_dc_makes_stage1_normal_memory_under_stage2():
+    """HCR.DC = 1: the PL1&0 stage 1 is off but memory is Normal (an
+    unaligned LDR is allowed), and stage 2 translates as if HCR.VM were set."""
+    m = machine()
+    w = writer(m)
+    t2 = stage2_identity(m, w)
+    t2.page(IPA, DATA, s2_attrs())
+    t2.w.flush()
+    s = m.cpu.sys
+    s.write("VTCR", (1 << 6) | (1 << 31))
+    s.write("VTTBR", t2.root | (1 << 48))
+    s.write("HCR", s.hcr | (1 << 12))
+    m.mem.write(DATA, bytes(range(8)))
+    r = run(m, "ldr r0, [r1, #1]", regs={1: IPA})
+    assert r.reason == "until" and m.cpu.r[0] == 0x04030201
