@@ -214,10 +214,16 @@ def reg64(name, cp, opc1, crm, access, **kw) -> SysReg:
 # -- behaviours used by the table ------------------------------------------------------------
 
 def _translation_changed(s, old=None) -> None:
-    """A write that changes what a translation table walk returns (SCTLR,
-    TTBCR, DACR, PRRR/NMRR, HCR.VM/PTW/DC, VTCR, VTTBR, HSCTLR, HTCR,
-    HTTBR, HMAIR0/1): every context of the soft TLB is refilled."""
-    s.core.tlb.flush()
+    """A write that changes what a PL1&0 translation returns (SCTLR, TTBCR,
+    DACR, PRRR/NMRR, HCR.VM/PTW/DC/TGE, VTCR, VTTBR): the soft TLB's
+    contexts of that regime are refilled; HYP's are left alone."""
+    s.core.tlb.flush_where(False)
+    s.core.update_context()
+
+
+def _hyp_translation_changed(s, old=None) -> None:
+    """HSCTLR, HTCR, HTTBR, HMAIR0/1: the HYP regime's contexts are refilled."""
+    s.core.tlb.flush_where(True)
     s.core.update_context()
 
 
@@ -239,7 +245,7 @@ def _sctlr_written(s, old) -> None:
 def _hsctlr_written(s, old) -> None:
     s.regime_changed()
     if s.hsctlr != old:
-        _translation_changed(s)
+        _hyp_translation_changed(s)
 
 
 def _hcr_written(s, old) -> None:
@@ -730,13 +736,13 @@ TABLE: List[SysReg] = [
     reg("TTBR1", 15, 0, 2, 0, 1, "PL1_RW", trap="TVM", after=_asid_changed),
     reg("TTBCR", 15, 0, 2, 0, 2, "PL1_RW", wmask=TTBCR_WMASK, trap="TVM", after=_translation_changed),
     reg("HTCR", 15, 4, 2, 0, 2, "PL2_RW", reset=0x80800000, wmask=0x00003F07,
-        after=_translation_changed),
+        after=_hyp_translation_changed),
     reg("VTCR", 15, 4, 2, 1, 2, "PL2_RW", reset=0x80000000, wmask=0x00003FDF,
         after=_translation_changed),
     reg("DACR", 15, 0, 3, 0, 0, "PL1_RW", trap="TVM", after=_translation_changed),
     reg64("TTBR0_64", 15, 0, 2, "PL1_RW", attr="ttbr0", trap="TVM", after=_asid_changed),
     reg64("TTBR1_64", 15, 1, 2, "PL1_RW", attr="ttbr1", trap="TVM", after=_asid_changed),
-    reg64("HTTBR", 15, 4, 2, "PL2_RW", after=_translation_changed),
+    reg64("HTTBR", 15, 4, 2, "PL2_RW", after=_hyp_translation_changed),
     reg64("VTTBR", 15, 6, 2, "PL2_RW", after=_translation_changed),
 
     # -- c5, c6: fault status and address (B4.1.52, B4.1.96, B4.1.54, ...) -----------------
@@ -766,8 +772,8 @@ TABLE: List[SysReg] = [
     reg("NMRR", 15, 0, 10, 2, 1, "PL1_RW", reset=0x44E048E0, trap="TVM", after=_translation_changed),
     reg("AMAIR0", 15, 0, 10, 3, 0, "PL1_RW", trap="TVM"),
     reg("AMAIR1", 15, 0, 10, 3, 1, "PL1_RW", trap="TVM"),
-    reg("HMAIR0", 15, 4, 10, 2, 0, "PL2_RW", after=_translation_changed),
-    reg("HMAIR1", 15, 4, 10, 2, 1, "PL2_RW", after=_translation_changed),
+    reg("HMAIR0", 15, 4, 10, 2, 0, "PL2_RW", after=_hyp_translation_changed),
+    reg("HMAIR1", 15, 4, 10, 2, 1, "PL2_RW", after=_hyp_translation_changed),
     reg("HAMAIR0", 15, 4, 10, 3, 0, "PL2_RW"),
     reg("HAMAIR1", 15, 4, 10, 3, 1, "PL2_RW"),
 

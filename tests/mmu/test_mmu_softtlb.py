@@ -87,8 +87,8 @@ def test_sctlr_and_ttbcr_writes_refill_everything():
 
 
 def test_tlbiallh_is_for_hyp_entries_only():
-    """HYP's translations (HTTBR) are a context of their own: TLBIALL leaves
-    them, TLBIALLH drops them."""
+    """HYP's translations (HTTBR) are a context of their own: TLBIALL and
+    PL1&0 register writes leave them, TLBIALLH drops them."""
     m = machine()
     t = lpae_identity(m)
     t.page(VA, DATA, lpae_attrs(0))
@@ -104,6 +104,8 @@ def test_tlbiallh_is_for_hyp_entries_only():
     t.page(VA, PAGE2, lpae_attrs(0))
     t.w.flush()
     run(m, "mcr p15, 0, r0, c8, c7, 0\nisb", mode=HYP)                 # TLBIALL
+    assert _load(m, mode=HYP) == 0x11111111
+    s.write("SCTLR", s.sctlr ^ (1 << 29))                             # the PL1&0 regime only
     assert _load(m, mode=HYP) == 0x11111111
     run(m, "mcr p15, 4, r0, c8, c7, 0\nisb", mode=HYP)                 # TLBIALLH
     assert _load(m, mode=HYP) == 0x22222222
