@@ -28,6 +28,7 @@ from . import Op, op
 from .operands import arm_expand_imm_c
 from .. import sysregs
 from ..state import MODE_HYP, MODE_NAMES, MODE_SYS, MODE_USR
+from ..syndrome import EC_HCPTR, EC_LDC_STC_CP14
 
 HANDLERS: Dict[str, Op] = {}
 
@@ -604,7 +605,7 @@ def system_cp14_ldc_stc(c, pc: int, iss: int) -> int:
     """LDC/STC p14 name the debug communications channel, which is not
     modelled: UNDEFINED, after the HDCR.TDA trap (HSR.EC = 0x06) from PL0/PL1."""
     if c.mode != MODE_HYP and c.sys.hdcr & (1 << 9):
-        return c.take_hyp_trap(pc, 0x06, iss)
+        return c.take_hyp_trap(pc, EC_LDC_STC_CP14, iss)
     return c.take_undef(pc)
 
 
@@ -624,7 +625,7 @@ def system_vfp_absent(c, pc: int, iss: int, cp: int) -> int:
     trap from PL0/PL1 (HSR.EC = 0x07, ISS.coproc; B1.14.x).  The VFP family
     takes over these checks together with CPACR and FPEXC.EN."""
     if c.mode != MODE_HYP and c.sys.hcptr & (1 << cp):
-        return c.take_hyp_trap(pc, 0x07, iss | cp)
+        return c.take_hyp_trap(pc, EC_HCPTR, iss | cp)
     return c.take_undef(pc)
 
 
