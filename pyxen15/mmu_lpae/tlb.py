@@ -118,7 +118,11 @@ class SoftTLB:
         ctx = self.contexts.get(key)
         if ctx is None:
             if len(self.contexts) >= MAX_CONTEXTS:
-                self.contexts = {k: c for k, c in self.contexts.items() if c is self.cur}
+                # Keep the current context and the User-mode one its LDRT
+                # accessors use, which flushes must go on reaching.
+                cur = self.cur.key
+                keep = (cur, cur[:1] + (True,) + cur[2:])
+                self.contexts = {k: c for k, c in self.contexts.items() if k in keep}
             ctx = self.contexts[key] = Context(self, key)
             ctx.namespace.update(self.base_namespace)
             ctx.namespace.update(ctx.accessors)

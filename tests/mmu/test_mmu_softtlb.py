@@ -143,3 +143,25 @@ def test_code_written_through_another_mapping_is_retranslated():
     src = "mov r0, #1\nldr r2, [r3]\nstr r2, [r1]\nisb\nb 1f\n1:\n"
     r = run(m, src + "mov r4, #7\nmov r4, #7\nnop", regs={1: VA + 0x1C, 3: CODE + 0x24})
     assert r.reason == "until" and m.cpu.r[4] == 7
+
+
+def test_many_asids_stay_correct_when_contexts_are_dropped():
+    """More ASIDs than the soft TLB keeps contexts for: creating one more
+    drops the others, but not the current one's User-mode sibling, which
+    its LDRT uses and TLB maintenance must still reach."""
+    from pyxen15.mmu_lpae.tlb import MAX_CONTEXTS
+    m = machine()
+    t = _lpae_two_asids(m)
+    s = m.cpu.sys
+    last = 0
+    while len(m.cpu.tlb.contexts) < MAX_CONTEXTS:
+        last += 1
+        s.write("TTBR0_64", t.root | (last << 48))
+        run(m, "ldrt r0, [r1]", regs={1: VA})
+        assert m.cpu.r[0] == 0x11111111
+    s.write("TTBR0_64", t.root | ((last + 1) << 48))       # one more: the others go
+    s.write("TTBR0_64", t.root | (last << 48))             # back to the last one
+    assert len(m.cpu.tlb.contexts) < MAX_CONTEXTS
+    _remap(t, PAGE2)
+    run(m, "mcr p15, 0, r0, c8, c7, 0\nisb\nldrt r0, [r1]", regs={1: VA})
+    assert m.cpu.r[0] == 0x22222222
