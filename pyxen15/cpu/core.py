@@ -140,21 +140,21 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
             off = addr - page_base
             try:
                 if thumb:
-                    hw1 = self.tlb.fetch(pa_base + off, 2)
+                    hw1 = self.tlb.fetch(pa_base + off, 2, addr)
                     if is_t32_prefix(hw1):
                         if off + 2 >= 0x1000:
                             if em.n:
                                 break          # let the straddling instruction start a block
                             pa2 = self.tlb.fetch_page(addr + 2) << 12
                             extra.append((pa2, 2))
-                            hw2 = self.tlb.fetch(pa2, 2)
+                            hw2 = self.tlb.fetch(pa2, 2, addr + 2)
                         else:
-                            hw2 = self.tlb.fetch(pa_base + off + 2, 2)
+                            hw2 = self.tlb.fetch(pa_base + off + 2, 2, addr + 2)
                         insn = decode("T32", hw1 << 16 | hw2)
                     else:
                         insn = decode("T16", hw1)
                 else:
-                    insn = decode("A32", self.tlb.fetch(pa_base + off, 4))
+                    insn = decode("A32", self.tlb.fetch(pa_base + off, 4, addr))
             except GuestFault:
                 if em.n:
                     break          # the abort belongs to the next block's first instruction

@@ -254,11 +254,12 @@ class SoftTLB:
             ctx.itlb[vp] = pp
         return pp
 
-    def fetch(self, pa: int, size: int) -> int:
+    def fetch(self, pa: int, size: int, va: int) -> int:
+        """Instruction bytes at `pa`; an external abort reports `va` (IFAR)."""
         try:
             return self.bus.read(pa, size)
         except BusError:
-            raise GuestFault(Fault(EXTERNAL, pa, fetch=True))
+            raise GuestFault(Fault(EXTERNAL, va & 0xFFFFFFFF, fetch=True))
 
     # -- data side: the slow path --------------------------------------------------
 

@@ -134,3 +134,14 @@ def test_hyp_ats1hr_writes_the_64_bit_par():
     par = m.cpu.r[3] << 32 | m.cpu.r[2]
     # PA[39:12], LPAE (bit 11), NS (bit 9), SH = 11 (bits 8:7), ATTR = 0xFF (bits 63:56)
     assert par == 0xFF000012_34567000 | (1 << 11) | (1 << 9) | (3 << 7)
+
+
+def test_a_fetch_from_nothing_reports_the_virtual_address_in_ifar():
+    """A Prefetch Abort for an external abort on the fetch itself: IFAR is
+    the VA (long-descriptor IFSR 0x210), not the PA the VA maps to."""
+    m = machine()
+    t = lpae_identity(m)
+    t.block_2m(VA, 0x10000000, lpae_attrs(0))       # nothing decodes 0x10000000
+    lpae_on(m, t)
+    run(m, "bx r1", regs={1: VA + 0x40}, until=VECTORS + 0xC)
+    assert m.cpu.sys.ifsr == 0x210 and m.cpu.sys.ifar == VA + 0x40
