@@ -93,6 +93,13 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
         self.update_context()
         self.attention = True
 
+    @property
+    def namespace(self) -> Dict[str, object]:
+        """What the current context's blocks run in (the accessors of its
+        soft-TLB context plus the runtime helpers); add helpers for every
+        context with ``tlb.set_base_namespace``."""
+        return self.tlb.cur.namespace
+
     def switch_mode(self, new: int) -> None:
         RegisterState.switch_mode(self, new)
         if hasattr(self, "sys"):
