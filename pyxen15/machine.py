@@ -14,6 +14,7 @@ from .bus import Bus, BusError, Ram
 from .cpu.core import Core, StopRun
 from .cpu.sysregs import SysRegs
 from .errors import GuestExit, PyxenError
+from .events import Events
 from .mmu_lpae.tlb import SoftTLB
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,9 @@ class Machine:
         base, size = DEVICES["uart0"]
         self.bus.add(base, size, self.uart0)
         self.tlb = SoftTLB(self.bus)
-        self.cpu = Core(self.tlb, SysRegs)
+        # -- cores, GIC, timers (SMP) --
+        self.events = Events()
+        self.cpu = Core(self.tlb, SysRegs, self.events)
         self.mem = PhysicalMemory(self.bus, self.cpu)
         self.semihosting = Semihosting(self.mem.read, self.mem.write, self.hooks.console) if semihosting else None
         if self.semihosting is not None:

@@ -16,6 +16,7 @@ sysregs.py; both work on this object.
 import logging
 from typing import Callable, Dict, List, Optional, Set
 
+from ..events import Events
 from ..mmu_lpae.faults import GuestFault
 from ..mmu_lpae.tlb import SoftTLB
 from . import exceptions
@@ -40,7 +41,8 @@ class StopRun(Exception):
 
 
 class Core(RegisterState, exceptions.ExceptionsMixin):
-    def __init__(self, tlb: SoftTLB, sysregs_factory: Callable[["Core"], object]):
+    def __init__(self, tlb: SoftTLB, sysregs_factory: Callable[["Core"], object],
+                 events: Optional[Events] = None):
         RegisterState.__init__(self)
         self.tlb = tlb
         self.cycles = 0
@@ -64,7 +66,9 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
         self.stop_request: Optional[StopRun] = None
         self.stop_reason: Optional[StopRun] = None
         self._last_fetch_abort = None
+        self.events = events if events is not None else Events()
         self.sys = sysregs_factory(self)
+        self.events.attach(self)
         tlb.on_code_write = self.invalidate_page
         # What translated code can call: the memory accessors, shift_c, and
         # each family's run-time helpers (its RUNTIME dict).
