@@ -20,6 +20,7 @@ from ..events import Events
 from ..mmu_lpae.faults import GuestFault
 from ..mmu_lpae.tlb import SoftTLB
 from . import exceptions
+from .interrupts import check_interrupts
 from .decode import FAMILIES, decode, is_t32_prefix
 from .ops.operands import shift_c
 from .state import MODE_HYP, RegisterState
@@ -50,8 +51,10 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
         self.attention = False
         self.halted = False           # in WFI/WFE, waiting for an event
         self.event_register = False   # the WFE/SEV event register
-        self.irq_line = False
+        self.irq_line = False         # the GIC's nIRQ, nFIQ, nVIRQ, nVFIQ (interrupts.py)
         self.fiq_line = False
+        self.virq_line = False
+        self.vfiq_line = False
         self.next_deadline = 1 << 62  # cycle count of the next timer event
         self.cycle_limit = 1 << 62
         self.horizon = 1 << 62        # min(next_deadline, cycle_limit)
@@ -277,7 +280,7 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
                 raise StopRun("max_cycles")
             if self.cycles >= self.next_deadline:
                 self.on_deadline()
-            pc = self.check_interrupts(pc)
+            pc = check_interrupts(self, pc)
             self.horizon = min(self.next_deadline, self.cycle_limit)
             if not self.halted:
                 return pc

@@ -315,52 +315,7 @@ class ExceptionsMixin:
             return value
         return short_fsr(fault)
 
-    # -- interrupts ----------------------------------------------------------------
-
-    def check_interrupts(self, pc: int) -> int:
-        """Take a pending, unmasked FIQ, IRQ or virtual abort before the
-        instruction at `pc` (B1.8.4-B1.8.6, B1.14.3).
-
-        Physical interrupts go to HYP when HCR.FMO/IMO is set (and then
-        CPSR.F/I do not mask them below HYP) or when they arrive in HYP
-        mode; otherwise to FIQ/IRQ mode.  HCR.VF/VI/VA signal virtual
-        interrupts to Non-secure PL1/PL0 under FMO/IMO/AMO, masked by CPSR.
-        WFI wakes on any pending interrupt, masked or not (B1.8.13).
-        """
-        hcr = self.sys.hcr
-        fiq, irq = self.fiq_line, self.irq_line
-        if fiq or irq:
-            self.halted = False
-        in_hyp = self.mode == MODE_HYP
-        if fiq:
-            if hcr & HCR_FMO and not in_hyp:
-                return self.enter_hyp_mode(VEC_FIQ, pc, None)
-            if not self.F:
-                return self._take_pl1_or_hyp_irq(MODE_FIQ, VEC_FIQ, pc)
-        if irq:
-            if hcr & HCR_IMO and not in_hyp:
-                return self.enter_hyp_mode(VEC_IRQ, pc, None)
-            if not self.I:
-                return self._take_pl1_or_hyp_irq(MODE_IRQ, VEC_IRQ, pc)
-        if not in_hyp and hcr & (HCR_VF | HCR_VI | HCR_VA):
-            if hcr & HCR_VA and hcr & HCR_AMO:
-                self.halted = False
-                if not self.A:
-                    return self.take_virtual_abort(pc)
-            if hcr & HCR_VF and hcr & HCR_FMO:
-                self.halted = False
-                if not self.F:
-                    return self.enter_mode(MODE_FIQ, VEC_FIQ, pc, 4)
-            if hcr & HCR_VI and hcr & HCR_IMO:
-                self.halted = False
-                if not self.I:
-                    return self.enter_mode(MODE_IRQ, VEC_IRQ, pc, 4)
-        return pc
-
-    def _take_pl1_or_hyp_irq(self, mode: int, vec: int, pc: int) -> int:
-        if self.mode == MODE_HYP:
-            return self.enter_hyp_mode(vec, pc, None)
-        return self.enter_mode(mode, vec, pc, 4)
+    # -- interrupts (delivery is interrupts.py; this is the entry) ---------------------
 
     def take_virtual_abort(self, pc: int) -> int:
         """TakeVirtualAbortException() (B1.9.x): an asynchronous abort to

@@ -48,6 +48,7 @@ import logging
 from typing import Callable, Dict, List, Optional, Tuple
 
 from ..mmu_lpae.faults import GuestFault
+from . import interrupts
 from .exceptions import long_fsc, short_fsr
 from .state import MODE_HYP, MODE_USR
 
@@ -270,15 +271,8 @@ def _read_ccsidr(s) -> int:
 
 
 def _read_isr(s) -> int:
-    """ISR (B4.1.86): pending A, I, F; under HCR.AMO/IMO/FMO at Non-secure
-    PL1 the virtual ones (HCR.VA/VI/VF) instead."""
-    c = s.core
-    hcr = s.hcr
-    below_hyp = c.mode != MODE_HYP
-    f = (hcr >> 6) & 1 if below_hyp and hcr & (1 << 3) else int(bool(c.fiq_line))
-    i = (hcr >> 7) & 1 if below_hyp and hcr & (1 << 4) else int(bool(c.irq_line))
-    a = (hcr >> 8) & 1 if below_hyp and hcr & (1 << 5) else 0
-    return (a << 8) | (i << 7) | (f << 6)
+    """ISR (B4.1.86): what interrupt delivery sees pending (interrupts.py)."""
+    return interrupts.isr(s.core)
 
 
 def _read_l2ctlr(s) -> int:
