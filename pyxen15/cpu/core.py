@@ -19,6 +19,7 @@ from typing import Callable, Dict, List, Optional, Set
 from ..events import Events
 from ..mmu_lpae.faults import GuestFault
 from ..mmu_lpae.tlb import SoftTLB
+from ..timer import GenericTimer
 from . import exceptions
 from .interrupts import check_interrupts
 from .decode import FAMILIES, decode, is_t32_prefix
@@ -70,6 +71,7 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
         self.stop_reason: Optional[StopRun] = None
         self._last_fetch_abort = None
         self.events = events if events is not None else Events()
+        self.timer = GenericTimer(self, self.events)
         self.sys = sysregs_factory(self)
         self.events.attach(self)
         tlb.on_code_write = self.invalidate_page

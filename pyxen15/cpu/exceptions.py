@@ -39,6 +39,7 @@ from typing import Optional
 
 from ..mmu_lpae import faults as F
 from ..mmu_lpae.faults import Fault
+from .interrupts import HALT_WFE, HALT_WFI, send_event_to
 from .state import (MODE_ABT, MODE_FIQ, MODE_HYP, MODE_IRQ, MODE_SVC,
                     MODE_SYS, MODE_UND, MODE_USR, VALID_MODES)
 
@@ -338,7 +339,7 @@ class ExceptionsMixin:
         the engine skips virtual time to the next event."""
         if self.mode != MODE_HYP and self.sys.hcr & HCR_TWI:
             return self.take_hyp_trap(pc, EC_WFI_WFE, iss & ~1, thumb16)
-        self.halted = True
+        self.halted = HALT_WFI
         self.attention = True
         return None
 
@@ -346,19 +347,21 @@ class ExceptionsMixin:
         """WaitForEvent(): a set event register is cleared and WFE completes;
         otherwise WFE would suspend, and then HCR.TWE traps it from PL0/PL1
         (ISS.TI = 1), or the core halts like WFI.  A halted WFE wakes on any
-        pending interrupt, a spurious wake-up the architecture allows."""
+        pending interrupt, a spurious wake-up the architecture allows, and
+        on an event (interrupts.send_event_to)."""
         if self.event_register:
             self.event_register = False
             return None
         if self.mode != MODE_HYP and self.sys.hcr & HCR_TWE:
             return self.take_hyp_trap(pc, EC_WFI_WFE, iss | 1, thumb16)
-        self.halted = True
+        self.halted = HALT_WFE
         self.attention = True
         return None
 
     def sev(self) -> None:
-        """SendEvent(): with a single core, sets this core's event register."""
-        self.event_register = True
+        """SendEvent(): an event to every core of the machine, this one included."""
+        for core in self.events.cores:
+            send_event_to(core)
 
     # -- CPSR and SPSR writes by instructions (B1.3.3) ----------------------------------
 

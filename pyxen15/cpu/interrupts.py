@@ -18,7 +18,8 @@ so SCR.IRQ/FIQ are 0):
   HCR.VI (VF) OR the GIC's nVIRQ (nVFIQ) line (B1.8.x, "Virtual
   interrupts"), taken to IRQ (FIQ) mode, masked by CPSR.I (F);
 * a virtual abort (HCR.VA under HCR.AMO) likewise, masked by CPSR.A;
-* WFI (and WFE) wake on any of them pending, masked or not (B1.8.13).
+* WFI (and WFE) wake on any of them pending, masked or not (B1.8.13);
+  WFE also wakes on an event (:func:`send_event_to`).
 
 Priority among several pending ones: FIQ before IRQ, physical before
 virtual, and the virtual abort first of the virtual ones (B1.8.x lists no
@@ -36,6 +37,9 @@ VEC_IRQ, VEC_FIQ = 0x18, 0x1C
 
 LINES = ("irq_line", "fiq_line", "virq_line", "vfiq_line")
 
+# What a halted core waits in (core.halted; 0 when running)
+HALT_WFI, HALT_WFE = 1, 2
+
 
 def set_line(core, line: str, level: bool) -> None:
     """Drive one of the core's interrupt inputs (a name from LINES)."""
@@ -44,6 +48,17 @@ def set_line(core, line: str, level: bool) -> None:
         setattr(core, line, level)
         if level:
             core.attention = True
+
+
+def send_event_to(core) -> None:
+    """An event for `core` (B1.8.13: SEV on any core, the timer event
+    stream): a WFE waiting for one completes, otherwise the event register
+    is set for the next WFE."""
+    if core.halted == HALT_WFE:
+        core.halted = 0
+        core.attention = True
+    else:
+        core.event_register = True
 
 
 def virtual_irq(core) -> bool:
