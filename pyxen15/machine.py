@@ -7,8 +7,8 @@ instructors share.
 import logging
 from typing import Callable, Dict, Optional
 
-from .board_vexpress.memmap import DEFAULT_RAM_SIZE, DEVICES, MAX_RAM_SIZE, RAM_BASE
-from .board_vexpress.pl011 import PL011
+from .board_vexpress.board import Board
+from .board_vexpress.memmap import DEFAULT_RAM_SIZE, MAX_RAM_SIZE
 from .board_vexpress.semihosting import Semihosting
 from .bus import Bus, BusError, Ram
 from .cpu.core import Core, StopRun
@@ -72,20 +72,22 @@ class PhysicalMemory:
 
 
 class Machine:
-    def __init__(self, ram_size: int = DEFAULT_RAM_SIZE, semihosting: bool = True):
+    def __init__(self, ram_size: int = DEFAULT_RAM_SIZE, semihosting: bool = True,
+                 rtc_base: Optional[int] = None):
         if ram_size <= 0 or ram_size > MAX_RAM_SIZE or ram_size % 4096:
             raise PyxenError("RAM size must be a multiple of 4 KiB, at most 2 GiB")
         self.hooks = Hooks()
         self.bus = Bus()
-        self.ram = Ram(RAM_BASE, ram_size)
-        self.bus.add(RAM_BASE, ram_size, self.ram)
-        self.uart0 = PL011("uart0", self.hooks.console)
-        base, size = DEVICES["uart0"]
-        self.bus.add(base, size, self.uart0)
         self.tlb = SoftTLB(self.bus)
         # -- cores, GIC, timers (SMP) --
         self.events = Events()
         self.cpu = Core(self.tlb, SysRegs, self.events)
+        # -- the board (board_vexpress/memmap.py's table) --
+        self.board = Board(self.bus, self.events, ram_size, self.hooks.console,
+                           spi_line=self._spi_line, power=self._power, rtc_base=rtc_base)
+        self.ram = self.board.devices["dram"]
+        self.uart0 = self.board.devices["uart0"]
+        self.sys_flags = lambda: self.board.devices["sysregs"].flags
         self.mem = PhysicalMemory(self.bus, self.cpu)
         self.semihosting = Semihosting(self.mem.read, self.mem.write, self.hooks.console) if semihosting else None
         if self.semihosting is not None:
@@ -132,6 +134,24 @@ class Machine:
     @property
     def cycles(self) -> int:
         return self.cpu.cycles
+
+    # -- the board's outputs ------------------------------------------------------------
+
+    def _spi_line(self, n: int):
+        """The interrupt line of SPI n, resolved when it changes (the GIC
+        may be attached after the board)."""
+        def set_level(level: bool) -> None:
+            gic = getattr(self, "gic", None)
+            if gic is not None:
+                gic.spi_line(n)(level)
+        return set_level
+
+    def _power(self, what: str) -> None:
+        """SYS_CFGCTRL SHUTDOWN/REBOOT (or the watchdog's reset): end the run
+        at the next block boundary with reason "poweroff" or "reboot"."""
+        for cpu in getattr(self, "cpus", [self.cpu]):
+            cpu.stop_request = StopRun("poweroff" if what == "shutdown" else "reboot")
+            cpu.attention = True
 
     # -- semihosting ---------------------------------------------------------------
 
