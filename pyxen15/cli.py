@@ -68,30 +68,35 @@ def cli() -> None:
 @click.option("--semihosting/--no-semihosting", default=True, show_default=True,
               help="ARM semihosting calls (SVC 0x123456 / 0xAB)")
 @click.option("--hyp", "hyp_entry", is_flag=True, help="start in HYP mode instead of SVC")
+@click.option("--smp", type=int, default=1, show_default=True,
+              help="number of cores (1-4); every core starts at the entry, as on QEMU")
 @click.option("--thumb", is_flag=True, help="start in Thumb state (a raw image; ELF entries say it themselves)")
 @click.option("--regs-out", type=click.Path(dir_okay=False, writable=True),
               help="write the final registers to this JSON file")
 @click.option("--stats", is_flag=True, help="print instructions, cycles and MIPS to stderr")
-def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, thumb, regs_out, stats):
+def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, smp, thumb, regs_out,
+        stats):
     """Run a bare-metal ELF or raw binary on the Versatile Express model.
 
     UART0 output goes to stdout.  The exit status is the guest's semihosting
     exit status, 124 if --max-insns ran out, 125 if the guest waits forever.
     """
     from .machine import Machine
-    m = Machine(ram_size=_size(ram_size), semihosting=semihosting)
+    m = Machine(ram_size=_size(ram_size), semihosting=semihosting, smp=smp)
     m.reset(hyp=hyp_entry)
     m.hooks.add_console(_stdout)
     if _is_elf(image):
         m.load_elf(image)
     else:
         m.load_raw(image, load_addr)
-        m.cpu.T = 1 if thumb else 0
+        for cpu in m.cpus:
+            cpu.T = 1 if thumb else 0
     if entry is not None:
         if not _in_ram(m, entry):
             raise PyxenError("entry address 0x%08x is not in RAM" % entry)
-        m.cpu.pc = entry & ~1
-        m.cpu.T = 1 if (entry & 1 or thumb) else m.cpu.T
+        for cpu in m.cpus:
+            cpu.pc = entry & ~1
+            cpu.T = 1 if (entry & 1 or thumb) else cpu.T
     start = time.perf_counter()
     result = m.run(max_insns=max_insns)
     elapsed = time.perf_counter() - start

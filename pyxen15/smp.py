@@ -1,0 +1,119 @@
+"""Several cores on one machine: building them, and running them in turn.
+
+Determinism (ARCHITECTURE.md, "Time and determinism") rules out host
+threads: the cores take turns in fixed quanta of virtual time.  A round
+moves the machine's time on by ``QUANTUM`` cycles; each core in CPU order
+runs until its own cycle count reaches the round's end (a running core
+retires about ``QUANTUM`` instructions, a core halted in WFI/WFE skips to
+that time or to the next deadline before it).  The core that runs is the
+machine's clock (``events.current``), so devices, timers and the GIC's
+banked registers see it.  When every core is halted, time jumps straight
+to the next deadline.
+
+What crosses cores: SGIs and SPIs through the GIC, SEV to every core's
+event register (cpu/interrupts.py), stores into code another core has
+translated (each core's TLB shares one record of the code pages, and a
+write to one invalidates the blocks of every core), and the exclusive
+monitors: a core's local monitor is cleared when its turn ends -- the
+architecture allows a monitor to be cleared at any time (A3.4.4) -- so an
+LDREX/STREX pair spread over two turns fails and retries, and atomics stay
+atomic however the turns interleave.
+"""
+
+from typing import List, Optional
+
+from .cpu.core import Core, StopRun
+from .cpu.sysregs import SysRegs
+from .events import NEVER, Events
+from .mmu_lpae.tlb import SoftTLB
+
+MAX_CPUS = 4
+QUANTUM = 10000           # cycles of virtual time per core per round
+
+
+def build_cores(bus, events: Events, n: int, first_tlb: Optional[SoftTLB] = None) -> List[Core]:
+    """`n` cores, CPU 0 to n-1 of cluster 0 (MPIDR Aff0 = n), with one
+    shared record of translated code."""
+    cores = []
+    for cpu in range(n):
+        tlb = first_tlb if cpu == 0 and first_tlb is not None else SoftTLB(bus)
+        core = Core(tlb, _sysregs_factory(cpu, n), events)
+        core.cpu_index = cpu
+        cores.append(core)
+    if n > 1:
+        _share_code_tracking(cores)
+    return cores
+
+
+def _sysregs_factory(cpu: int, n: int):
+    def make(core):
+        s = SysRegs(core, cpu_id=cpu)
+        s.num_cpus = n
+        return s
+    return make
+
+
+def _share_code_tracking(cores: List[Core]) -> None:
+    """Every core's TLB checks stores against the same code pages, and a
+    store into any of them drops the blocks of every core."""
+    shared = cores[0].tlb.code_lines
+    tlbs = [c.tlb for c in cores]
+
+    def invalidate_everywhere(ppage: int) -> None:
+        for c in cores:
+            c.invalidate_page(ppage)
+
+    for core in cores:
+        tlb = core.tlb
+        tlb.code_lines = shared
+        tlb.on_code_write = invalidate_everywhere
+        own_mark = tlb.mark_code
+
+        def mark_code(pa: int, size: int, own_mark=own_mark) -> None:
+            new_page = (pa >> 12) not in shared
+            own_mark(pa, size)
+            if new_page:
+                for t in tlbs:
+                    t.flush_writes()       # their stores to this page now take the checked path
+        tlb.mark_code = mark_code
+
+
+def run_cores(cores: List[Core], events: Events, until: Optional[int] = None,
+              max_insns: Optional[int] = None, max_cycles: Optional[int] = None) -> tuple:
+    """Run the cores in turns until a stop; returns (reason, core that stopped)."""
+    total = sum(c.icount for c in cores)
+    insn_limit = total + max_insns if max_insns is not None else NEVER
+    cycle_limit = cores[0].cycles + max_cycles if max_cycles is not None else NEVER
+    now = min(c.cycles for c in cores)
+    try:
+        while True:
+            if all(c.halted for c in cores):
+                deadline = events.next_deadline()
+                if deadline >= NEVER and not any(_wakes(c) for c in cores):
+                    return "halt", cores[0]
+                end = max(now + QUANTUM, min(deadline, cycle_limit))
+            else:
+                end = now + QUANTUM
+            end = min(end, cycle_limit)
+            for core in cores:
+                if core.cycles >= end:
+                    continue
+                left = insn_limit - sum(c.icount for c in cores)
+                if left <= 0:
+                    return "max_insns", core
+                events.current = core
+                reason = core.run(until=until, max_insns=left, max_cycles=end - core.cycles)
+                core.excl_addr = None          # the local monitor does not survive the turn
+                if reason != "max_cycles":
+                    if reason == "halt":
+                        continue               # idle until another core or a deadline wakes it
+                    return reason, core
+            now = end
+            if now >= cycle_limit:
+                return "max_cycles", cores[0]
+    finally:
+        events.current = cores[0]
+
+
+def _wakes(core: Core) -> bool:
+    return core.irq_line or core.fiq_line or core.virq_line or core.vfiq_line
