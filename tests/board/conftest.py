@@ -1,13 +1,8 @@
 """Fixtures for the board's device tests: a virtual clock and interrupt lines."""
 
-import os
-import subprocess
-
 import pytest
 
 from pyxen15.events import Events
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 class Clock:
@@ -59,14 +54,3 @@ def vtime():
 @pytest.fixture
 def line():
     return Line()
-
-
-@pytest.fixture(scope="session")
-def workload():
-    """The real workload (kernel, DTB, initramfs), fetched once by the
-    project's script into its cache (scripts/fetch-workload.sh)."""
-    p = subprocess.run(["bash", os.path.join(ROOT, "scripts", "fetch-workload.sh")],
-                       capture_output=True, text=True, timeout=900)
-    assert p.returncode == 0, p.stderr
-    zimage, dtb, initrd = p.stdout.split()[-3:]
-    return {"zImage": zimage, "dtb": dtb, "initrd": initrd}
