@@ -87,13 +87,13 @@ def run_cores(cores: List[Core], events: Events, until: Optional[int] = None,
     now = min(c.cycles for c in cores)
     try:
         while True:
-            if all(c.halted for c in cores):
+            end = now + QUANTUM
+            if all(c.halted and not _wakes(c) for c in cores):
+                # Nothing can happen before the next deadline: skip to it.
                 deadline = events.next_deadline()
-                if deadline >= NEVER and not any(_wakes(c) for c in cores):
+                if deadline >= NEVER:
                     return "halt", cores[0]
-                end = max(now + QUANTUM, min(deadline, cycle_limit))
-            else:
-                end = now + QUANTUM
+                end = max(end, deadline)
             end = min(end, cycle_limit)
             for core in cores:
                 if core.cycles >= end:

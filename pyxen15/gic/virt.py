@@ -210,9 +210,12 @@ class VirtualInterface:
         return value
 
     def end_of_interrupt(self, value: int) -> None:
-        """GICV_EOIR: drop the running priority; unless EOImode, deactivate."""
-        if self.apr:
-            self.apr &= self.apr - 1                  # the highest active priority
+        """GICV_EOIR: drop the running priority; unless EOImode, deactivate.
+        With no active priority there is nothing to end: the write is
+        ignored (and not counted in EOICount, as on QEMU)."""
+        if not self.apr:
+            return
+        self.apr &= self.apr - 1                      # the highest active priority
         if not self.vctlr & VCTLR_EOIMODE:
             self.deactivate(value)
         self.gic.update()

@@ -199,8 +199,15 @@ class TestVirtualInterfaceControl:
 
     def test_eoi_without_a_list_register_counts_in_eoicount(self, g):
         g.wr(GICH + 0, 1)
+        g.wr(GICV + 0x10, 77)                            # nothing active: ignored
+        assert g.rd(GICH) >> 27 == 0
+        g.wr(GICH + 0x100, (1 << 28) | 77)
+        g.wr(GICV, 1)
+        g.wr(GICV + 4, 0xF8)
+        assert g.rd(GICV + 0x0C) == 77
+        g.wr(GICH + 0x100, 0)                            # the hypervisor reuses the LR
         g.wr(GICV + 0x10, 77)
-        assert g.rd(GICH) >> 27 == 1
+        assert g.rd(GICH) >> 27 == 1 and g.rd(GICV + 0x14) == 0xFF
 
 
 class TestVirtualCpuInterface:
