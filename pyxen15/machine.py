@@ -16,7 +16,7 @@ from .errors import GuestExit, PyxenError
 from .events import Events
 from .timer import TIMERS
 from .gic import GIC, PERIPHBASE
-from .smp import MAX_CPUS, build_cores, run_cores
+from .smp import MAX_CPUS, build_cores, hold_secondaries, run_cores
 from .mmu_lpae.tlb import SoftTLB
 
 log = logging.getLogger(__name__)
@@ -66,8 +66,9 @@ class PhysicalMemory:
     def write(self, addr: int, data: bytes) -> None:
         self.bus.load(addr, bytes(data))
         for page in range(addr >> 12, (addr + max(len(data), 1) - 1 >> 12) + 1):
-            for core in self.cores:
-                if page in core.tlb.code_lines:
+            # (the cores share one record of code pages: look before dropping)
+            if any(page in core.tlb.code_lines for core in self.cores):
+                for core in self.cores:
                     core.invalidate_page(page)
 
     def read(self, addr: int, size: int) -> bytes:
@@ -125,6 +126,12 @@ class Machine:
             raise PyxenError("%s does not fit in RAM at 0x%08x (%s)" % (path, addr, err))
         for cpu in self.cpus:
             cpu.pc = addr
+
+    def hold_secondaries(self) -> None:
+        """Cores 1..n-1 wait in the board firmware's hold (smp.FIRMWARE_HOLD)
+        until SYS_FLAGS holds an address and an SGI wakes them: what a
+        Linux boot needs (board_vexpress/linux_boot.py calls it)."""
+        hold_secondaries(self)
 
     def load_elf(self, path: str) -> None:
         from .loader import load_elf

@@ -30,6 +30,28 @@ from .mmu_lpae.tlb import SoftTLB
 MAX_CPUS = 4
 QUANTUM = 10000           # cycles of virtual time per core per round
 
+# The board firmware's hold for secondary cores (what the V2P-CA15's boot
+# monitor does, and QEMU's vexpress "smpboot" code): enable this core's GIC
+# CPU interface with every priority unmasked, then wait in WFI until an
+# interrupt (Linux's wake-up SGI) arrives and SYS_FLAGS holds an address;
+# jump there.  IRQs stay masked in the CPSR, so the SGI only ends the WFI.
+FIRMWARE_HOLD = (
+    0xE59F2024,    # ldr  r2, [pc, #36]      GICC
+    0xE3A01001,    # mov  r1, #1
+    0xE5821000,    # str  r1, [r2]           GICC_CTLR = 1
+    0xE3A010FF,    # mov  r1, #0xff
+    0xE5821004,    # str  r1, [r2, #4]       GICC_PMR = 0xff
+    0xE59F2014,    # ldr  r2, [pc, #20]      SYS_FLAGS
+    0xE320F003,    # 1: wfi
+    0xE5920000,    # ldr  r0, [r2]
+    0xE3500000,    # cmp  r0, #0
+    0x0AFFFFFB,    # beq  1b
+    0xE12FFF10,    # bx   r0
+    0x2C002000,    # GICC (PERIPHBASE + 0x2000)
+    0x1C010030,    # SYS_FLAGS (the motherboard's system registers + 0x30)
+)
+FIRMWARE_HOLD_ADDR = 0x2E000000     # the tile's SRAM, where QEMU also puts it
+
 
 def build_cores(bus, events: Events, n: int, first_tlb: Optional[SoftTLB] = None) -> List[Core]:
     """`n` cores, CPU 0 to n-1 of cluster 0 (MPIDR Aff0 = n), with one
@@ -42,7 +64,37 @@ def build_cores(bus, events: Events, n: int, first_tlb: Optional[SoftTLB] = None
         cores.append(core)
     if n > 1:
         _share_code_tracking(cores)
+        _broadcast_tlb_maintenance(cores)
     return cores
+
+
+# Inner Shareable TLB maintenance (B4.2.2): the operation acts on every core
+# of the Inner Shareable domain, here all of them.  Each core already does
+# it for itself (sysregs.py); these hooks do it for the others.
+IS_TLB_OPS = ("TLBIALLIS", "TLBIMVAIS", "TLBIASIDIS", "TLBIMVAAIS",
+              "TLBIALLHIS", "TLBIMVAHIS", "TLBIALLNSNHIS")
+
+
+def _broadcast_tlb_maintenance(cores: List[Core]) -> None:
+    def broadcast(sys, name):
+        for c in cores:
+            if c.sys is not sys:
+                c.tlb.flush()
+    for core in cores:
+        for name in IS_TLB_OPS:
+            core.sys.on_write(name, broadcast)
+
+
+def hold_secondaries(machine, addr: int = FIRMWARE_HOLD_ADDR) -> None:
+    """Put cores 1..n-1 into the firmware's hold (FIRMWARE_HOLD at `addr`),
+    as the board does before it starts a kernel on core 0."""
+    if len(machine.cpus) == 1:
+        return
+    code = b"".join(w.to_bytes(4, "little") for w in FIRMWARE_HOLD)
+    machine.mem.write(addr, code)
+    for core in machine.cpus[1:]:
+        core.pc = addr
+        core.T = 0
 
 
 def _sysregs_factory(cpu: int, n: int):

@@ -1,4 +1,4 @@
-"""ARM PrimeCell PL011 UART r1p5 (ARM DDI 0183G).
+"""ARM PrimeCell PL011 UART (ARM DDI 0183), revision 1 (r1p1), as QEMU reports it.
 
 Transmit: a byte written to UARTDR goes to the console callback at once.
 The model's transmitter is infinitely fast, so the transmit FIFO is always
@@ -8,7 +8,8 @@ the FIFO level through the transmit trigger level, which raises TXRIS
 
 Receive: :meth:`PL011.feed` queues host input (the console, a script) in a
 host-side backlog; as many bytes as the receive FIFO has room for move into
-it -- 32 entries on r1p5, one when UARTLCR_H.FEN is clear -- and more follow
+it -- 16 entries (Linux sizes the FIFO from the revision: 16 before r1p5),
+one when UARTLCR_H.FEN is clear -- and more follow
 each time the guest reads UARTDR, so no input is lost and none arrives
 earlier than the guest makes room.  RXRIS is set while the FIFO holds at
 least the trigger level of UARTIFLS.RXIFLSEL (1/8 to 7/8 of it); RTRIS, the
@@ -23,7 +24,7 @@ from typing import Callable, Optional
 
 from .regmap import Reg, RegisterDevice, primecell_id_regs
 
-FIFO_DEPTH = 32
+FIFO_DEPTH = 16
 
 FR_BUSY, FR_RXFE, FR_TXFF, FR_RXFF, FR_TXFE = 1 << 3, 1 << 4, 1 << 5, 1 << 6, 1 << 7
 LCR_H_FEN = 1 << 4
@@ -52,7 +53,7 @@ class PL011(RegisterDevice):
         Reg(0x040, "UARTMIS", "RO"),
         Reg(0x044, "UARTICR", "WO"),
         Reg(0x048, "UARTDMACR", "RW", 0, 0x7),
-    ] + primecell_id_regs(part=0x011, revision=3)
+    ] + primecell_id_regs(part=0x011, revision=1)
 
     def __init__(self, name: str, console: Callable[[bytes], None],
                  irq: Optional[Callable[[bool], None]] = None):

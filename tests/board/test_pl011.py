@@ -52,7 +52,7 @@ class TestPL011:
         uart.read(DR, 4)
         assert uart.read(RIS, 4) & (RXI | RTI) == 0 and not line.level
 
-    @pytest.mark.parametrize("rxiflsel, trigger", [(0, 4), (1, 8), (2, 16), (3, 24), (4, 28)])
+    @pytest.mark.parametrize("rxiflsel, trigger", [(0, 2), (1, 4), (2, 8), (3, 12), (4, 14)])
     def test_rx_interrupt_at_the_trigger_level(self, uart, rxiflsel, trigger):
         uart.write(LCR_H, 4, FEN)
         uart.write(IFLS, 4, rxiflsel << 3)
@@ -61,7 +61,7 @@ class TestPL011:
         uart.feed(b"x")
         assert uart.read(RIS, 4) & RXI
 
-    def test_fifo_holds_32_and_the_rest_waits_in_the_backlog(self, uart):
+    def test_fifo_holds_16_and_the_rest_waits_in_the_backlog(self, uart):
         uart.write(LCR_H, 4, FEN)
         data = bytes(range(40))
         uart.feed(data)
@@ -75,9 +75,9 @@ class TestPL011:
         uart.write(DR, 1, ord("z"))
         assert bytes(uart.out) == b"z"
 
-    def test_primecell_ids_say_pl011_r1p5(self, uart):
+    def test_primecell_ids_say_pl011_revision_1(self, uart):
         ids = [uart.read(0xFE0 + 4 * i, 4) for i in range(8)]
-        assert ids == [0x11, 0x10, 0x34, 0x00, 0x0D, 0xF0, 0x05, 0xB1]
+        assert ids == [0x11, 0x10, 0x14, 0x00, 0x0D, 0xF0, 0x05, 0xB1]
 
     def test_error_clear_and_reserved_offsets_are_harmless(self, uart):
         uart.write(RSR, 4, 0xF)
