@@ -9,7 +9,7 @@ no input at all.
 
 :class:`HostConsole` reads the process's stdin (raw mode when it is a
 terminal, restored on exit) between blocks, from a deadline repeated every
-millisecond of virtual time, and feeds UART0.  Ctrl-A X quits, as in QEMU's
+10 ms of virtual time, and feeds UART0.  Ctrl-A X quits, as in QEMU's
 ``-nographic`` (Ctrl-A Ctrl-A sends one Ctrl-A).  A pipe is read as it
 comes; at its end, input stops.  When the guest waits in WFI the poll
 blocks briefly on the host instead of spinning.  Interactive input is host
@@ -23,7 +23,7 @@ from typing import List, Optional, Sequence, Tuple
 from ..cpu.core import StopRun
 
 CTRL_A = 0x01
-POLL_CYCLES = 1000000          # 1 ms of virtual time at 1 GHz
+POLL_CYCLES = 10000000         # 10 ms of virtual time at 1 GHz
 IDLE_WAIT_S = 0.01
 
 
