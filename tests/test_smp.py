@@ -99,3 +99,14 @@ def test_inner_shareable_tlb_maintenance_reaches_every_core():
     other.rd[0x12345] = object()
     m.cpu.sys.write("TLBIALLIS", 0)
     assert 0x12345 not in other.rd
+
+
+def test_cli_run_smp_bounds_are_one_line_errors():
+    import subprocess
+    elf = os.path.join(os.path.dirname(__file__), os.pardir, "guests", "build", "hello.elf")
+    for n in ("0", "5"):
+        p = subprocess.run([sys.executable, "-m", "pyxen15.cli", "run", "--smp", n, elf],
+                           capture_output=True, text=True, timeout=60)
+        assert p.returncode != 0
+        lines = p.stderr.strip().splitlines()
+        assert len(lines) == 1 and "--smp" in lines[0] and "Traceback" not in p.stderr

@@ -240,3 +240,22 @@ class TestVirtualCpuInterface:
         g.wr(GICV, 1 | 8)
         g.wr(GICV + 4, 0xF8)
         assert g.lines(0)[2:] == (False, True)
+
+
+def test_any_access_a_guest_makes_is_architectural_never_a_python_error():
+    """Every offset of every GIC region, every size, random values, from
+    both cores: the model answers (RAZ/WI where reserved) and keeps going."""
+    import random
+    rng = random.Random(7)
+    g = Gic()
+    regions = [(GICD, 0x1000), (GICC, 0x2000), (GICH, 0x1000), (GICH_ALIAS, 0x1000), (GICV, 0x2000)]
+    for _ in range(20000):
+        base, size = rng.choice(regions)
+        width = rng.choice((1, 2, 4))
+        off = rng.randrange(0, size, width)
+        g.as_cpu(rng.randrange(2))
+        if rng.random() < 0.5:
+            g.rd(base + off, width)
+        else:
+            g.wr(base + off, rng.getrandbits(32) & ((1 << (8 * width)) - 1), width)
+    g.m.gic.update()
