@@ -120,7 +120,7 @@ class TestBadInput:
         ("smp_5", r"--smp 5: pyxen15 models 1 to 4 cores"),
         ("kernel_too_big", r"does not fit in 1 MiB"),
         ("initrd_too_big", r"initrd .* does not fit"),
-        ("bad_append", r"--append contains"),
+        ("bad_append", r"--append contains .*only printable ASCII"),
         ("bad_mem", r"bad size"),
         ("mem_too_big", r"at most 2 GiB"),
         ("no_dtb_option", r"Missing option '--dtb'"),

@@ -202,7 +202,7 @@ def check_bootargs(text: str) -> str:
                          % (len(text.encode("utf-8")), COMMAND_LINE_SIZE - 1))
     bad = [c for c in text if not (c == "\t" or " " <= c <= "~")]
     if bad:
-        raise PyxenError("--append contains a character the kernel command line cannot hold (%r)" % bad[0])
+        raise PyxenError("--append contains %r: only printable ASCII and tabs are accepted" % bad[0])
     return text
 
 
@@ -270,9 +270,8 @@ def plan_boot(kernel_path: str, dtb_path: str, ram_size: int, initrd_path: Optio
     initrd = _read(initrd_path, "initrd") if initrd_path is not None else None
     if initrd is not None and not initrd:
         raise PyxenError("initrd %s is empty" % initrd_path)
-    if initrd is not None and not _looks_like_initramfs(initrd):
-        raise PyxenError("initrd %s is not a cpio archive (plain or gzip/xz/bzip2/lz4/lzma/zstd compressed)"
-                         % initrd_path)
+    if initrd is not None:
+        _check_initramfs(initrd_path, initrd)
     slack = max(BSS_SLACK_MIN, (kernel.end_offset - kernel.entry_offset) // 4)
     floor = _align(kernel.end_offset + slack, 1 << 20)
     place = max(min(ram_size // 2, INITRD_OFFSET_MAX), floor)
@@ -289,11 +288,29 @@ def plan_boot(kernel_path: str, dtb_path: str, ram_size: int, initrd_path: Optio
                     initrd, dtb_cpus(tree), ram_base + kernel.entry_offset)
 
 
-def _looks_like_initramfs(data: bytes) -> bool:
-    # cpio "newc"/"crc"/old-ASCII headers, or a compressor Linux can unpack.
-    return data[:6] in (b"070701", b"070702", b"070707") or any(data.startswith(m) for m in (
-        b"\x1f\x8b", XZ_MAGIC, b"BZh", b"\x02\x21\x4c\x18", b"\x5d\x00\x00", b"\x28\xb5\x2f\xfd",
-        b"\x89LZO"))
+def _check_initramfs(path: str, data: bytes) -> None:
+    """A cpio archive ("newc", "crc" or old ASCII), or one compressed with a
+    method Linux unpacks; gzip and XZ (what mkinitramfs and dracut write)
+    are decompressed here once, so a corrupt one is caught before the boot."""
+    if data[:6] in (b"070701", b"070702", b"070707"):
+        return
+    try:
+        if data.startswith(b"\x1f\x8b"):
+            dec = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            head = dec.decompress(data)
+            if not dec.eof:
+                raise EOFError("the stream ends early")
+        elif data.startswith(XZ_MAGIC):
+            head = lzma.decompress(data, format=lzma.FORMAT_XZ)
+        elif any(data.startswith(m) for m in (b"BZh", b"\x02\x21\x4c\x18", b"\x5d\x00\x00",
+                                               b"\x28\xb5\x2f\xfd", b"\x89LZO")):
+            return                          # bzip2, lz4, lzma, zstd, lzo: left to the kernel
+        else:
+            raise PyxenError("initrd %s is not a cpio archive (plain or compressed)" % path)
+    except (zlib.error, lzma.LZMAError, EOFError) as err:
+        raise PyxenError("initrd %s is a corrupt compressed archive (%s)" % (path, err))
+    if head[:6] not in (b"070701", b"070702", b"070707"):
+        raise PyxenError("initrd %s does not hold a cpio archive" % path)
 
 
 def load(machine, plan: BootPlan, hyp: bool = True) -> None:

@@ -152,7 +152,8 @@ class TestPlacementAndDtb:
         ("initrd_not_cpio", "not a cpio archive"),
         ("initrd_missing", "cannot read initrd"),
         ("append_too_long", "at most 1023"),
-        ("append_control_char", "cannot hold"),
+        ("append_control_char", "only printable ASCII"),
+        ("initrd_truncated_gzip", "corrupt compressed archive"),
     ])
     def test_bad_input_is_one_clear_error(self, tmp_path, case, message):
         kernel = write(tmp_path, "Image", fake_image(0x8000))
@@ -167,9 +168,11 @@ class TestPlacementAndDtb:
         elif case == "kernel_too_big":
             kernel = write(tmp_path, "Image", fake_image(0x8000, size=17 * MiB))
         elif case == "initrd_too_big":
-            initrd = write(tmp_path, "initrd", b"\x1f\x8b" + bytes(12 * MiB))
+            initrd = write(tmp_path, "initrd", b"070701" + bytes(12 * MiB))
         elif case == "initrd_not_cpio":
             initrd = write(tmp_path, "initrd", b"hello world")
+        elif case == "initrd_truncated_gzip":
+            initrd = write(tmp_path, "initrd", newc_initrd()[:-12])
         elif case == "initrd_missing":
             initrd = str(tmp_path / "none")
         elif case == "append_too_long":
