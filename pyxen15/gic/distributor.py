@@ -72,6 +72,10 @@ class Distributor:
         self.target = [0] * NIRQ      # SPIs only
         # sgi_sources[cpu][sgi]: bit n set = pending from core n
         self.sgi_sources = [[0] * 16 for _ in range(ncpu)]
+        # Indices whose interrupt may be pending (latched, line high, or an
+        # SGI with sources): the candidates best_pending looks at, so that
+        # finding the highest-priority interrupt costs what is pending, not 160.
+        self.hot = set()
         self.ctlr = 0
         self.reset()
 
@@ -90,6 +94,7 @@ class Distributor:
             self.sgi_sources[c] = [0] * 16
             for sgi in range(16):
                 self.enabled[self.k(c, sgi)] = True      # SGIs are always enabled (QEMU, GIC-400)
+        self.hot = {k for k in range(self.size) if self.level[k]}
         self.ctlr = 0
 
     # -- state by (cpu, interrupt ID) --------------------------------------------------
@@ -112,6 +117,18 @@ class Distributor:
         k = self.k(cpu, irq)
         return self.latched[k] or (self.level[k] and not self.is_edge(cpu, irq))
 
+    def _mark(self, cpu: int, irq: int) -> None:
+        """Keep `hot` in step after a change of the pending inputs of `irq`."""
+        k = self.k(cpu, irq)
+        if (self.sgi_sources[cpu][irq] if irq < 16 else self.latched[k] or self.level[k]):
+            self.hot.add(k)
+        else:
+            self.hot.discard(k)
+
+    def set_latched(self, cpu: int, irq: int, value: bool) -> None:
+        self.latched[self.k(cpu, irq)] = value
+        self._mark(cpu, irq)
+
     def targets_cpu(self, cpu: int, irq: int) -> bool:
         return irq < 32 or bool(self.target[irq] >> cpu & 1)
 
@@ -124,6 +141,7 @@ class Distributor:
         self.level[k] = level
         if level and self.is_edge(cpu, irq):
             self.latched[k] = True      # a rising edge latches the pending state
+        self._mark(cpu, irq)
         self.changed()
 
     def send_sgi(self, src: int, value: int) -> None:
@@ -142,6 +160,7 @@ class Distributor:
         for cpu in range(self.ncpu):
             if targets >> cpu & 1:
                 self.sgi_sources[cpu][sgi] |= 1 << src
+                self._mark(cpu, sgi)
         self.changed()
 
     # -- what the CPU interface asks -----------------------------------------------------
@@ -155,12 +174,18 @@ class Distributor:
         best = None
         best_prio = 0x100
         ctlr = self.ctlr & groups
-        for irq in range(NIRQ):
-            k = irq if irq >= 32 else NIRQ + 32 * cpu + irq
+        own = NIRQ + 32 * cpu
+        for k in self.hot:
+            if k < NIRQ:
+                irq = k
+            elif own <= k < own + 32:
+                irq = k - own
+            else:
+                continue                  # another core's SGI or PPI
             if not self.enabled[k] or self.active[k]:
                 continue
             prio = self.priority[k]
-            if prio >= best_prio:
+            if prio > best_prio or (prio == best_prio and irq > best):
                 continue
             if not (ctlr >> self.group[k] & 1):
                 continue
@@ -184,6 +209,7 @@ class Distributor:
             value |= src << 10
         else:
             self.latched[k] = False
+        self._mark(cpu, irq)
         self.changed()
         return value
 
@@ -263,12 +289,12 @@ class Distributor:
     def write_ispendr(self, cpu, i, value, bytemask):
         # SGI bits: WI here (SPENDSGIR sets an SGI pending, with its source)
         self._set_bits(cpu, i, value & (~0xFFFF if i == 0 else MASK32),
-                       lambda irq, k: self.latched.__setitem__(k, True))
+                       lambda irq, k: self.set_latched(cpu, irq, True))
 
     def write_icpendr(self, cpu, i, value, bytemask):
         # Clearing the latch: a level-sensitive interrupt whose line is high stays pending
         self._set_bits(cpu, i, value & (~0xFFFF if i == 0 else MASK32),
-                       lambda irq, k: self.latched.__setitem__(k, False))
+                       lambda irq, k: self.set_latched(cpu, irq, False))
 
     def read_isactiver(self, cpu, i):
         return self._bits(cpu, i, lambda irq, k: self.active[k])
@@ -332,11 +358,13 @@ class Distributor:
     def write_spendsgir(self, cpu, i, value, bytemask):
         for b in byte_lanes(bytemask):
             self.sgi_sources[cpu][4 * i + b] |= (value >> (8 * b)) & ((1 << self.ncpu) - 1)
+            self._mark(cpu, 4 * i + b)
         self.changed()
 
     def write_cpendsgir(self, cpu, i, value, bytemask):
         for b in byte_lanes(bytemask):
             self.sgi_sources[cpu][4 * i + b] &= ~(value >> (8 * b)) & 0xFF
+            self._mark(cpu, 4 * i + b)
         self.changed()
 
     def debug_state(self, cpu: int) -> List[str]:

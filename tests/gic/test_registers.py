@@ -248,6 +248,7 @@ def test_any_access_a_guest_makes_is_architectural_never_a_python_error():
     import random
     rng = random.Random(7)
     g = Gic()
+    compared = 0
     regions = [(GICD, 0x1000), (GICC, 0x2000), (GICH, 0x1000), (GICH_ALIAS, 0x1000), (GICV, 0x2000)]
     for _ in range(20000):
         base, size = rng.choice(regions)
@@ -258,4 +259,27 @@ def test_any_access_a_guest_makes_is_architectural_never_a_python_error():
             g.rd(base + off, width)
         else:
             g.wr(base + off, rng.getrandbits(32) & ((1 << (8 * width)) - 1), width)
+        if rng.random() < 0.05:
+            g.m.gic.spi_line(rng.randrange(128))(rng.random() < 0.5)
+        if rng.random() < 0.02:
+            g.m.gic.dist.ctlr = 3                        # keep the distributor on, mostly
+            for cpu in (0, 1):
+                best = g.m.gic.dist.best_pending(cpu, 3)
+                assert best == brute_force_best(g.m.gic.dist, cpu)
+                compared += best is not None
     g.m.gic.update()
+    assert compared > 50                                 # the comparison saw real candidates
+
+
+def brute_force_best(d, cpu):
+    """The distributor's highest-priority candidate, by looking at all 160."""
+    if not d.ctlr & 3:
+        return None
+    best = None
+    for irq in range(NIRQ):
+        k = d.k(cpu, irq)
+        if d.enabled[k] and not d.active[k] and d.ctlr >> d.group[k] & 1 \
+                and d.pending(cpu, irq) and d.targets_cpu(cpu, irq):
+            if best is None or d.priority[k] < best[1]:
+                best = (irq, d.priority[k], d.group[k])
+    return best
