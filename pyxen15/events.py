@@ -20,6 +20,11 @@ engine's ``horizon``, and the time a WFI or WFE with nothing pending skips
 to.  With several cores, the machine makes the core it runs the clock
 (``current``), and the cores run in fixed quanta, so deadlines fire at the
 same place in every run.
+
+A deadline that belongs to one core -- its generic timer, which counts
+that core's time -- is scheduled with ``core=``: it fires only in that
+core's turn, when its own cycle count passes it, so a core that runs a
+little behind the others never sees its timer fire early.
 """
 
 import heapq
@@ -32,12 +37,13 @@ DEFAULT_CORE_HZ = 1000000000
 
 class Deadline:
     """A scheduled callback; the handle :meth:`Events.schedule` returns."""
-    __slots__ = ("cycle", "callback", "cancelled")
+    __slots__ = ("cycle", "callback", "cancelled", "heap")
 
-    def __init__(self, cycle: int, callback: Callable[[], None]):
+    def __init__(self, cycle: int, callback: Callable[[], None], heap: list):
         self.cycle = cycle
         self.callback = callback
         self.cancelled = False
+        self.heap = heap            # the queue it is in: the machine's or one core's
 
     def __repr__(self) -> str:
         return "<Deadline at cycle %d%s>" % (self.cycle, " cancelled" if self.cancelled else "")
@@ -50,7 +56,8 @@ class Events:
         self.core_hz = core_hz
         self.cores: List = []
         self.current = None            # the core whose cycle count is now()
-        self._heap: List[tuple] = []   # (cycle, sequence, Deadline)
+        self._heap: List[tuple] = []   # (cycle, sequence, Deadline), for any core
+        self._own = {}                 # core -> its own heap of the same
         self._seq = itertools.count()
 
     # -- cores --------------------------------------------------------------------
@@ -59,6 +66,7 @@ class Events:
         """Make `core` run this queue's deadlines (its on_deadline) and, if
         it is the first, the clock."""
         self.cores.append(core)
+        self._own[core] = []
         core.on_deadline = self.run_due
         if self.current is None:
             self.current = core
@@ -80,11 +88,13 @@ class Events:
 
     # -- deadlines -------------------------------------------------------------------
 
-    def schedule(self, cycle: int, callback: Callable[[], None]) -> Deadline:
-        """Run `callback()` once time reaches `cycle`; returns a handle for :meth:`cancel`."""
-        d = Deadline(cycle, callback)
-        heapq.heappush(self._heap, (cycle, next(self._seq), d))
-        if self._heap[0][2] is d:
+    def schedule(self, cycle: int, callback: Callable[[], None], core=None) -> Deadline:
+        """Run `callback()` once time reaches `cycle` (`core`'s own time, if
+        given); returns a handle for :meth:`cancel`."""
+        heap = self._heap if core is None else self._own[core]
+        d = Deadline(cycle, callback, heap)
+        heapq.heappush(heap, (cycle, next(self._seq), d))
+        if heap[0][2] is d:
             self._retime()
         return d
 
@@ -93,38 +103,47 @@ class Events:
         if handle is None or handle.cancelled:
             return
         handle.cancelled = True
-        if self._heap and self._heap[0][2] is handle:
-            self._pop_cancelled()
+        heap = handle.heap
+        if heap and heap[0][2] is handle:
+            _pop_cancelled(heap)
             self._retime()
 
-    def next_deadline(self) -> int:
-        """The cycle of the earliest pending deadline, or NEVER."""
-        return self._heap[0][0] if self._heap else NEVER
+    def next_deadline(self, core=None) -> int:
+        """The cycle of the earliest pending deadline (of any core, or the
+        ones `core` runs), or NEVER."""
+        heaps = [self._heap] + (list(self._own.values()) if core is None else [self._own[core]])
+        return min((h[0][0] for h in heaps if h), default=NEVER)
 
     def run_due(self) -> None:
-        """Run every deadline at or before now (the cores' on_deadline)."""
+        """Run every deadline at or before now that the current core runs:
+        the machine's and its own, in cycle order (the cores' on_deadline)."""
         now = self.now()
-        heap = self._heap
-        while heap and heap[0][0] <= now:
+        shared, own = self._heap, self._own.get(self.current, [])
+        while True:
+            heap = shared if shared and (not own or shared[0] < own[0]) else own
+            if not heap or heap[0][0] > now:
+                break
             d = heapq.heappop(heap)[2]
             if not d.cancelled:
                 d.cancelled = True        # fired: a later cancel() is a no-op
                 d.callback()
-            self._pop_cancelled()
+            _pop_cancelled(heap)
         self._retime()
 
     # -- internals ------------------------------------------------------------------
 
-    def _pop_cancelled(self) -> None:
-        heap = self._heap
-        while heap and heap[0][2].cancelled:
-            heapq.heappop(heap)
-
     def _retime(self) -> None:
-        """Tell every core the earliest deadline; `attention` makes the
-        engine recompute its horizon at the next block boundary."""
-        deadline = self.next_deadline()
+        """Tell every core the earliest deadline it runs; `attention` makes
+        the engine recompute its horizon at the next block boundary."""
+        shared = self._heap[0][0] if self._heap else NEVER
         for core in self.cores:
+            own = self._own[core]
+            deadline = min(shared, own[0][0]) if own else shared
             if core.next_deadline != deadline:
                 core.next_deadline = deadline
                 core.attention = True
+
+
+def _pop_cancelled(heap: list) -> None:
+    while heap and heap[0][2].cancelled:
+        heapq.heappop(heap)

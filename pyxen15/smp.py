@@ -151,7 +151,7 @@ def run_cores(cores: List[Core], events: Events, until: Optional[int] = None,
                 if core.cycles >= end:
                     continue
                 if core.halted and not _wakes(core) and core.stop_request is None \
-                        and events.next_deadline() > end:
+                        and core.next_deadline > end:
                     core.cycles = end          # what its turn would do: wait until the round ends
                     continue
                 left = insn_limit - sum(c.icount for c in cores)

@@ -84,3 +84,20 @@ def test_wfi_skips_virtual_time_to_the_next_device_deadline():
     res = m.run(max_insns=100)
     assert fired and fired[0] >= 5000000
     assert res.reason == "halt"
+
+
+def test_a_cores_own_deadline_fires_only_on_its_own_clock():
+    ev = Events()
+    a, b = Clock(), Clock()
+    ev.attach(a)
+    ev.attach(b)
+    fired = []
+    ev.schedule(100, lambda: fired.append("b's"), core=b)
+    ev.schedule(150, lambda: fired.append("shared"))
+    assert a.next_deadline == 150 and b.next_deadline == 100
+    ev.current, a.cycles = a, 200          # core a runs ahead: only the shared one is its
+    a.on_deadline()
+    assert fired == ["shared"]
+    ev.current, b.cycles = b, 120
+    b.on_deadline()
+    assert fired == ["shared", "b's"] and b.next_deadline == NEVER

@@ -1,9 +1,10 @@
 """The generic timer of one core (ARM ARM B8), driven by virtual time.
 
 The system counter runs at ``counter_hz`` (24 MHz on the V2P-CA15, what
-its firmware writes to CNTFRQ) from the machine's virtual time
-(events.py): CNTPCT = floor(cycles * counter_hz / core_hz), and
-CNTVCT = CNTPCT - CNTVOFF (B8.1.1, B8.1.2).
+its firmware writes to CNTFRQ) from the core's virtual time (events.py):
+CNTPCT = floor(cycles * counter_hz / core_hz), and CNTVCT = CNTPCT -
+CNTVOFF (B8.1.1, B8.1.2).  The timer's deadlines are the core's own
+(``events.schedule(..., core=)``), so they fire on its clock.
 
 Three timers are modelled, each a CTL/CVAL/TVAL triple (B8.1.4):
 
@@ -115,7 +116,7 @@ class Timer:
             target = self.owner.physical_count() + (self.cval - self.count())
             cycle = ev.cycle_of(target, self.owner.counter_hz)
             if cycle < NEVER:
-                self._deadline = ev.schedule(cycle, self.update)
+                self._deadline = ev.schedule(cycle, self.update, core=self.owner.core)
 
 
 class GenericTimer:
@@ -150,8 +151,8 @@ class GenericTimer:
     # -- counters -------------------------------------------------------------------
 
     def physical_count(self) -> int:
-        """CNTPCT (B8.1.1)."""
-        return self.events.ticks(self.counter_hz)
+        """CNTPCT (B8.1.1), from this core's own time."""
+        return self.core.cycles * self.counter_hz // self.events.core_hz
 
     def virtual_count(self) -> int:
         """CNTVCT = CNTPCT - CNTVOFF (B8.1.2)."""
@@ -212,4 +213,4 @@ class GenericTimer:
             self._stream.pop(which, None)
             send_event_to(self.core)
             self._event_stream(which)
-        self._stream[which] = self.events.schedule(cycle, tick)
+        self._stream[which] = self.events.schedule(cycle, tick, core=self.core)
