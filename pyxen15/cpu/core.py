@@ -70,6 +70,7 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
         self.stop_request: Optional[StopRun] = None
         self.stop_reason: Optional[StopRun] = None
         self._last_fetch_abort = None
+        self.cpu_index = 0            # which core of the machine (smp.build_cores numbers them)
         self.events = events if events is not None else Events()
         self.timer = GenericTimer(self, self.events)
         self.sys = sysregs_factory(self)
