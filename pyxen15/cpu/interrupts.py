@@ -22,9 +22,9 @@ so SCR.IRQ/FIQ are 0):
   WFE also wakes on an event (:func:`send_event_to`).
 
 Priority among several pending ones: FIQ before IRQ, physical before
-virtual, and the virtual abort first of the virtual ones (B1.8.x lists no
-architectural order between asynchronous exceptions; this is QEMU's and
-the A15's).
+virtual, and the virtual abort first of the virtual ones.  The
+architecture leaves the order of simultaneous asynchronous exceptions to
+the implementation (B1.8.x); this is the model's fixed choice.
 """
 
 from .state import MODE_FIQ, MODE_HYP, MODE_IRQ
