@@ -36,12 +36,12 @@ IIDR = 0x0002043B      # GICv2 (ArchitectureVersion 2), ARM, as QEMU's model rep
 ROWS = [
     Reg("CTLR", 0x00),
     Reg("PMR", 0x04),
-    Reg("BPR", 0x08),
+    Reg("BPR", 0x08, reset=0),            # QEMU's reset values: the minimum binary points
     Reg("IAR", 0x0C, access="RO"),
     Reg("EOIR", 0x10, access="WO"),
     Reg("RPR", 0x14, access="RO"),
     Reg("HPPIR", 0x18, access="RO"),
-    Reg("ABPR", 0x1C),
+    Reg("ABPR", 0x1C, reset=1),
     Reg("AIAR", 0x20, access="RO"),
     Reg("AEOIR", 0x24, access="WO"),
     Reg("AHPPIR", 0x28, access="RO"),
@@ -69,10 +69,10 @@ class CpuInterface:
         self.reset()
 
     def reset(self) -> None:
-        self.ctlr = 0
-        self.pmr = 0
-        self.bpr = 0           # QEMU's reset values (minimum binary points)
-        self.abpr = 1
+        self.ctlr = REGMAP.reset_value("CTLR")
+        self.pmr = REGMAP.reset_value("PMR")
+        self.bpr = REGMAP.reset_value("BPR")
+        self.abpr = REGMAP.reset_value("ABPR")
         # Active interrupts in preemption order: [irq, priority, group, dropped]
         self.active: List[list] = []
 

@@ -2,7 +2,8 @@
 
 A map is a list of rows: name, offset, how many consecutive 32-bit
 registers the row covers (the distributor's per-interrupt arrays), access,
-whether byte accesses are allowed, and the device's handlers.  The device
+whether byte accesses are allowed, the reset value, and the device's
+handlers.  The device
 is reached through one ``read(offset, size)`` / ``write(offset, size,
 value)`` entry (STYLE.md 6); ``cpu`` is the index of the core that makes
 the access, for the banked registers.
@@ -31,6 +32,7 @@ class Reg(NamedTuple):
     count: int = 1
     access: str = "RW"           # "RW", "RO", "WO"
     bytes_ok: bool = False       # byte accesses allowed (else word only)
+    reset: int = 0               # the value a reset gives it (the device's reset() reads it)
 
 
 class RegisterMap:
@@ -54,6 +56,9 @@ class RegisterMap:
             if r.name == name:
                 return r
         raise KeyError(name)
+
+    def reset_value(self, name: str) -> int:
+        return self.row(name).reset
 
     def _once(self, key, fmt: str, *args) -> None:
         if key not in self._logged:

@@ -53,7 +53,7 @@ VCTLR_EOIMODE = 1 << 9
 GICH_ROWS = [
     Reg("HCR", 0x00),
     Reg("VTR", 0x04, access="RO"),
-    Reg("VMCR", 0x08),
+    Reg("VMCR", 0x08, reset=(2 << 21) | (3 << 18)),      # VMBP 2, VMABP 3 (QEMU's)
     Reg("MISR", 0x10, access="RO"),
     Reg("EISR", 0x20, 2, access="RO"),
     Reg("ELSR", 0x30, 2, access="RO"),
@@ -99,14 +99,18 @@ class VirtualInterface:
         self.reset()
 
     def reset(self) -> None:
-        self.hcr = 0
-        self.lr: List[int] = [0] * NUM_LR
-        self.apr = 0           # active priorities: bit n = group priority n (<< 3)
-        self.vctlr = 0
-        self.vpmr = 0          # 5 bits, as VMCR.VMPriMask
-        self.vbpr = 2          # VMCR.VMBP / VMABP reset values
-        self.vabpr = 3
+        self.hcr = GICH_MAP.reset_value("HCR")
+        self.lr: List[int] = [GICH_MAP.reset_value("LR")] * NUM_LR
+        self.apr = GICH_MAP.reset_value("APR")   # active priorities: bit n = group priority n << 3
         self.eisr = 0
+        self._load_vmcr(GICH_MAP.reset_value("VMCR"))           # GICV's CTLR, PMR, BPR, ABPR
+
+    def _load_vmcr(self, value: int) -> None:
+        """GICH_VMCR (5.3.3) into the virtual CPU interface's state."""
+        self.vpmr = (value >> 27) & 0x1F
+        self.vbpr = (value >> 21) & 7
+        self.vabpr = (value >> 18) & 7
+        self.vctlr = (value & 0x1F) | (value & (1 << 9))
 
     # -- derived state -----------------------------------------------------------------
 
@@ -279,10 +283,7 @@ class VirtualInterface:
         if name == "HCR":
             self.hcr = value & HCR_MASK
         elif name == "VMCR":
-            self.vpmr = (value >> 27) & 0x1F
-            self.vbpr = (value >> 21) & 7
-            self.vabpr = (value >> 18) & 7
-            self.vctlr = (value & 0x1F) | (value & (1 << 9))
+            self._load_vmcr(value)
         elif name == "APR":
             self.apr = value & 0xFFFFFFFF
         elif name == "LR":
