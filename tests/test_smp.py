@@ -110,3 +110,4 @@ def test_cli_run_smp_bounds_are_one_line_errors():
         assert p.returncode != 0
         lines = p.stderr.strip().splitlines()
         assert len(lines) == 1 and "--smp" in lines[0] and "Traceback" not in p.stderr
+

@@ -13,7 +13,8 @@ so SCR.IRQ/FIQ are 0):
 * a physical IRQ (FIQ) goes to HYP mode when HCR.IMO (FMO) is set and the
   core is below HYP -- CPSR.I (F) does not mask it then -- or when the core
   is in HYP mode and CPSR.I (F) is clear; otherwise to IRQ (FIQ) mode,
-  masked by CPSR.I (F);
+  masked by CPSR.I (F).  HCR.TGE routes them as IMO/FMO would (B1.14.x:
+  with TGE set, FMO/IMO/AMO are treated as 1 other than for a direct read);
 * a virtual IRQ (FIQ) exists only below HYP with HCR.IMO (FMO) set; it is
   HCR.VI (VF) OR the GIC's nVIRQ (nVFIQ) line (B1.8.x, "Virtual
   interrupts"), taken to IRQ (FIQ) mode, masked by CPSR.I (F);
@@ -32,6 +33,7 @@ from .state import MODE_FIQ, MODE_HYP, MODE_IRQ
 # HCR bits (B4.1.65)
 HCR_FMO, HCR_IMO, HCR_AMO = 1 << 3, 1 << 4, 1 << 5
 HCR_VF, HCR_VI, HCR_VA = 1 << 6, 1 << 7, 1 << 8
+HCR_TGE = 1 << 27
 
 VEC_IRQ, VEC_FIQ = 0x18, 0x1C
 
@@ -89,18 +91,19 @@ def check_interrupts(core, pc: int) -> int:
     if fiq or irq:
         core.halted = False
     in_hyp = core.mode == MODE_HYP
+    tge = hcr & HCR_TGE
     if fiq:
-        if hcr & HCR_FMO and not in_hyp:
+        if (hcr & HCR_FMO or tge) and not in_hyp:
             return core.enter_hyp_mode(VEC_FIQ, pc, None)
         if not core.F:
             return _take_physical(core, MODE_FIQ, VEC_FIQ, pc)
     if irq:
-        if hcr & HCR_IMO and not in_hyp:
+        if (hcr & HCR_IMO or tge) and not in_hyp:
             return core.enter_hyp_mode(VEC_IRQ, pc, None)
         if not core.I:
             return _take_physical(core, MODE_IRQ, VEC_IRQ, pc)
-    if in_hyp:
-        return pc
+    if in_hyp or tge:
+        return pc              # no virtual interrupts in HYP, nor to a PL1 that TGE keeps out
     if hcr & HCR_VA and hcr & HCR_AMO:
         core.halted = False
         if not core.A:
