@@ -8,6 +8,11 @@ def test_distributor_and_cpu_interface_match_qemu():
     assert "IAR preempt=00000023" in out       # the run did reach the preemption case
 
 
+def test_a_four_core_distributor_matches_qemu():
+    out = check_against_qemu("gic-dist", smp=4)
+    assert "GICD_TYPER=00000064\n" in out      # CPUNumber = 3
+
+
 def test_sgis_and_spis_between_two_cores_match_qemu():
     out = check_against_qemu("gic-sgi", smp=2)
     assert "  iar=00000405\n" in out             # SGI 5 from core 1, as core 0 saw it
