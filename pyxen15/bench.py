@@ -23,7 +23,7 @@ import sys
 import time
 from typing import Dict
 
-from .board_vexpress.memmap import DEVICES
+from .board_vexpress.memmap import BY_NAME
 from .errors import PyxenError
 from .mmu_lpae.tables import LpaeTables, TableWriter, lpae_attrs, s2_attrs
 
@@ -42,7 +42,7 @@ MODE_SVC_MASKED = 0x1D3
 def _identity(tables: LpaeTables, ram_base: int, ram_size: int, normal: int, device: int) -> None:
     for pa in range(ram_base, ram_base + ram_size, 0x1000):
         tables.page(pa, pa, normal)
-    base, size = DEVICES["uart0"]
+    base, size = BY_NAME["uart0"].base, BY_NAME["uart0"].size
     for pa in range(base, base + size, 0x1000):
         tables.page(pa, pa, device)
 

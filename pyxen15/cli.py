@@ -68,30 +68,35 @@ def cli() -> None:
 @click.option("--semihosting/--no-semihosting", default=True, show_default=True,
               help="ARM semihosting calls (SVC 0x123456 / 0xAB)")
 @click.option("--hyp", "hyp_entry", is_flag=True, help="start in HYP mode instead of SVC")
+@click.option("--smp", type=int, default=1, show_default=True,
+              help="number of cores (1-4); every core starts at the entry, as on QEMU")
 @click.option("--thumb", is_flag=True, help="start in Thumb state (a raw image; ELF entries say it themselves)")
 @click.option("--regs-out", type=click.Path(dir_okay=False, writable=True),
               help="write the final registers to this JSON file")
 @click.option("--stats", is_flag=True, help="print instructions, cycles and MIPS to stderr")
-def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, thumb, regs_out, stats):
+def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, smp, thumb, regs_out,
+        stats):
     """Run a bare-metal ELF or raw binary on the Versatile Express model.
 
     UART0 output goes to stdout.  The exit status is the guest's semihosting
     exit status, 124 if --max-insns ran out, 125 if the guest waits forever.
     """
     from .machine import Machine
-    m = Machine(ram_size=_size(ram_size), semihosting=semihosting)
+    m = Machine(ram_size=_size(ram_size), semihosting=semihosting, smp=smp)
     m.reset(hyp=hyp_entry)
     m.hooks.add_console(_stdout)
     if _is_elf(image):
         m.load_elf(image)
     else:
         m.load_raw(image, load_addr)
-        m.cpu.T = 1 if thumb else 0
+        for cpu in m.cpus:
+            cpu.T = 1 if thumb else 0
     if entry is not None:
         if not _in_ram(m, entry):
             raise PyxenError("entry address 0x%08x is not in RAM" % entry)
-        m.cpu.pc = entry & ~1
-        m.cpu.T = 1 if (entry & 1 or thumb) else m.cpu.T
+        for cpu in m.cpus:
+            cpu.pc = entry & ~1
+            cpu.T = 1 if (entry & 1 or thumb) else cpu.T
     start = time.perf_counter()
     result = m.run(max_insns=max_insns)
     elapsed = time.perf_counter() - start
@@ -150,6 +155,87 @@ def bench(as_json, image, variant, every, repeat):
                 ratio += ", %.0f%% of off" % (100 * r["cpu_mips"] / records[0]["cpu_mips"])
         click.echo("bench%s: %d instructions in %.2f s = %.2f MIPS%s (%s)" % (
             label, r["instructions"], r["seconds"], r["mips"], ratio, r["runtime"]))
+
+
+# -- pyxen15 boot: Linux on the board (board_vexpress/linux_boot.py) ----------------
+
+BOOT_REASON_TEXT = {"poweroff": None, "reboot": "the guest reset the board",
+                    "quit": "quit (Ctrl-A X)"}
+
+
+@cli.command()
+@click.argument("kernel", type=click.Path(dir_okay=False))
+@click.option("--dtb", required=True, type=click.Path(dir_okay=False), help="the board's device tree blob")
+@click.option("--initrd", type=click.Path(dir_okay=False), help="an initramfs (cpio, maybe compressed)")
+@click.option("--append", "bootargs", help="the kernel command line (/chosen/bootargs)")
+@click.option("--mem", default="512M", show_default=True, help="RAM size (K/M/G suffixes), at most 2G")
+@click.option("--smp", type=int, help="number of cores, 1-4 (default: the CPUs the DTB lists)")
+@click.option("--entry", "entry_mode", type=click.Choice(["hyp", "svc"]), default="hyp", show_default=True,
+              help="the mode the kernel is entered in")
+@click.option("--max-insns", type=click.IntRange(min=1), help="stop after this many instructions")
+@click.option("--rtc-base", type=click.IntRange(min=0, max=0xFFFFFFFF),
+              help="the PL031's time at boot, in seconds since 1970 (default: the host's time)")
+def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, max_insns, rtc_base):
+    """Boot a Linux kernel (zImage, Image or ELF vmlinux) on the board.
+
+    The console is UART0: its output goes to stdout, stdin goes to its
+    receive FIFO (raw when a terminal; Ctrl-A X quits).  The guest's
+    poweroff ends pyxen15 with status 0; 124 if --max-insns ran out.
+    """
+    from .board_vexpress import linux_boot
+    from .board_vexpress.console import HostConsole
+    ram_size = _size(mem)
+    plan = linux_boot.plan_boot(kernel, dtb, ram_size, initrd, bootargs)
+    cores = _boot_cores(smp, plan.cpus, linux_boot.MAX_CPUS)
+    m = _boot_machine(ram_size, rtc_base, cores)
+    linux_boot.load(m, plan, hyp=entry_mode == "hyp")
+    m.hooks.add_console(_stdout)
+    start = time.perf_counter()
+    try:
+        with HostConsole(m, sys.stdin.fileno() if _has_stdin() else -1):
+            result = m.run(max_insns=max_insns)
+    finally:
+        elapsed = time.perf_counter() - start
+        sys.stdout.flush()
+        _boot_stats(m, elapsed)
+    if result.reason in BOOT_REASON_TEXT:
+        if BOOT_REASON_TEXT[result.reason]:
+            click.echo("pyxen15: %s" % BOOT_REASON_TEXT[result.reason], err=True)
+        sys.exit(0)
+    if result.reason in RUN_REASON_EXIT:
+        click.echo("pyxen15: stopped: %s, after %d instructions, pc=0x%08x" % (
+            RUN_REASON_TEXT[result.reason], m.icount, m.cpu.pc), err=True)
+        sys.exit(RUN_REASON_EXIT[result.reason])
+    sys.exit(0)
+
+
+def _boot_cores(smp: Optional[int], dtb_cpus: int, limit: int) -> int:
+    if smp is None:
+        if dtb_cpus > limit:
+            raise PyxenError("the DTB lists %d CPUs; pyxen15 models at most %d (pass --smp)" % (dtb_cpus, limit))
+        return dtb_cpus
+    if not 1 <= smp <= limit:
+        raise PyxenError("--smp %d: pyxen15 models 1 to %d cores" % (smp, limit))
+    return smp
+
+
+def _boot_machine(ram_size: int, rtc_base: Optional[int], cores: int):
+    from .machine import Machine
+    return Machine(ram_size=ram_size, semihosting=False, rtc_base=rtc_base, smp=cores)
+
+
+def _has_stdin() -> bool:
+    try:
+        sys.stdin.fileno()
+        return True
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def _boot_stats(m, elapsed: float) -> None:
+    """The one closing line: guest instructions, host seconds, MIPS."""
+    click.echo("pyxen15: %d instructions, %.2f s, %.2f MIPS" % (
+        m.icount, elapsed, m.icount / elapsed / 1e6 if elapsed else 0.0), err=True)
 
 
 def _default_bench() -> str:

@@ -1,4 +1,11 @@
-"""Command-line options shared by the test suite."""
+"""Command-line options and fixtures shared by the test suite."""
+
+import os
+import subprocess
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def pytest_addoption(parser):
@@ -10,3 +17,14 @@ def pytest_addoption(parser):
     group.addoption("--diff-scale", type=float, default=None,
                     help="multiply the number of random test cases (default 1, or "
                          "PYXEN15_DIFF_SCALE)")
+
+
+@pytest.fixture(scope="session")
+def workload():
+    """The real workload (Debian's kernel, DTB, busybox initramfs), fetched
+    once by the project's script into its cache (scripts/fetch-workload.sh)."""
+    p = subprocess.run(["bash", os.path.join(ROOT, "scripts", "fetch-workload.sh")],
+                       capture_output=True, text=True, timeout=900)
+    assert p.returncode == 0, p.stderr
+    zimage, dtb, initrd = p.stdout.split()[-3:]
+    return {"zImage": zimage, "dtb": dtb, "initrd": initrd}

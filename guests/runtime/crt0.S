@@ -54,19 +54,31 @@ _vectors:
 
     .section .text.start, "ax"
 reset:
+    /*
+     * Every core starts here (QEMU starts all cores of an ELF image at its
+     * entry; so does pyxen15): core n > 0 goes to the secondary path.
+     */
+    mrc     p15, 0, r0, c0, c0, 5       @ MPIDR
+    ands    r0, r0, #0xff               @ Aff0: the core within the cluster
+    bne     secondary
     mrs     r0, cpsr
     and     r1, r0, #MODE_MASK
     cmp     r1, #MODE_HYP
     bne     1f
     /*
      * Entered in HYP mode (a loader that starts us at the highest
-     * non-secure level, as a hypervisor-capable board does).  The only way
-     * down from HYP is an exception return: ERET to SVC at label 1.
+     * non-secure level, as a hypervisor-capable board does).  A guest may
+     * set up HYP first (hyp_setup, weak, called with a small HYP stack);
+     * the only way down from HYP is an exception return: ERET to SVC at
+     * label 1.
      */
+    ldr     sp, =__hyp_stack_top
+    bl      hyp_setup
+    mrs     r0, cpsr
     bic     r0, r0, #MODE_MASK
     orr     r0, r0, #MODE_SVC
     orr     r0, r0, #PSR_AIF
-    msr     spsr_hyp, r0
+    msr     spsr_cxsf, r0               @ SPSR_hyp: in HYP mode, MSR SPSR_hyp itself is UNPREDICTABLE (QEMU: UNDEF)
     adr     r0, 1f
     msr     elr_hyp, r0
     eret
@@ -104,6 +116,55 @@ reset:
 3:  b       3b
 
 /*
+ * Core n > 0 (r0 = n): down to SVC like the primary (hyp_setup included),
+ * IRQ and SVC stacks of its own, then hold as board firmware holds a
+ * secondary: wait for events until secondary_entry holds an address, and
+ * call it with r0 = n.  If it returns, wait for ever.
+ */
+secondary:
+    mov     r7, r0
+    mrs     r0, cpsr
+    and     r1, r0, #MODE_MASK
+    cmp     r1, #MODE_HYP
+    bne     7f
+    ldr     sp, =__sec_stack_top + 0x1000 - 0x400
+    sub     sp, sp, r7, lsl #12         @ HYP stack: below the IRQ stack of the slot
+    bl      hyp_setup
+    mrs     r0, cpsr
+    bic     r0, r0, #MODE_MASK
+    orr     r0, r0, #MODE_SVC
+    orr     r0, r0, #PSR_AIF
+    msr     spsr_cxsf, r0               @ SPSR_hyp: in HYP mode, MSR SPSR_hyp itself is UNPREDICTABLE (QEMU: UNDEF)
+    adr     r0, 7f
+    msr     elr_hyp, r0
+    eret
+7:
+    ldr     r5, =__sec_stack_top + 0x1000
+    sub     r5, r5, r7, lsl #12         @ core n's 4 KiB slot ends here
+    cpsid   aif, #MODE_IRQ
+    mov     sp, r5                      @ IRQ stack: the top 1 KiB
+    cps     #MODE_SVC
+    sub     sp, r5, #0x800              @ SVC stack: the lower 2 KiB
+    ldr     r0, =_vectors
+    mcr     p15, 0, r0, c12, c0, 0      @ VBAR
+    isb
+    ldr     r4, =secondary_entry
+8:  ldr     r1, [r4]
+    cmp     r1, #0
+    bne     9f
+    wfe
+    b       8b
+9:  mov     r0, r7
+    blx     r1
+10: wfe
+    b       10b
+
+/* The default hyp_setup: nothing (a guest may define its own). */
+    .weak   hyp_setup
+hyp_setup:
+    bx      lr
+
+/*
  * Unexpected exceptions.  Record what happened in guest_exception (vector
  * offset, the exception's LR and SPSR) so a test or debugger can read it,
  * say so on the semihosting console, and stop with status 0x80 + vector
@@ -122,6 +183,17 @@ exc_reserved:
     mov     r4, #5
     b       unexpected
 exc_irq:
+    /* A guest that defines guest_irq_handler() takes IRQs in C. */
+    sub     lr, lr, #4
+    push    {r0-r3, r12, lr}
+    ldr     r0, =guest_irq_handler
+    cmp     r0, #0
+    beq     6f
+    blx     r0
+    pop     {r0-r3, r12, lr}
+    movs    pc, lr
+6:  pop     {r0-r3, r12, lr}
+    add     lr, lr, #4
     mov     r4, #6
     b       unexpected
 exc_fiq:
@@ -182,6 +254,13 @@ msg_fiq:        .asciz "guest: unexpected FIQ\n"
     .align 2
 exc_exit_block:
     .word   ADP_STOPPED_APP_EXIT, 0
+
+/* Where a held secondary core goes (written by the primary, then SEV). */
+    .global secondary_entry
+secondary_entry:
+    .word   0
+
+    .weak   guest_irq_handler
 
 /* {vector number (0 = none), LR of the exception, SPSR of the exception} */
     .global guest_exception

@@ -17,11 +17,14 @@ import logging
 from types import FunctionType
 from typing import Callable, Dict, List, Optional, Set
 
+from ..events import Events
 from ..mmu_lpae.faults import GuestFault
 from ..mmu_lpae.monitor import GlobalMonitor
 from ..mmu_lpae.tlb import SoftTLB
 from ..mmu_lpae.walk import MMU, regime_asid, regime_vmid
+from ..timer import GenericTimer
 from . import exceptions
+from .interrupts import check_interrupts
 from .decode import FAMILIES, decode, is_t32_prefix
 from .ops.operands import shift_c
 from .state import MODE_HYP, MODE_USR, RegisterState
@@ -43,7 +46,8 @@ class StopRun(Exception):
 
 
 class Core(RegisterState, exceptions.ExceptionsMixin):
-    def __init__(self, tlb: SoftTLB, sysregs_factory: Callable[["Core"], object]):
+    def __init__(self, tlb: SoftTLB, sysregs_factory: Callable[["Core"], object],
+                 events: Optional[Events] = None):
         RegisterState.__init__(self)
         self.tlb = tlb
         self.cycles = 0
@@ -51,8 +55,10 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
         self.attention = False
         self.halted = False           # in WFI/WFE, waiting for an event
         self.event_register = False   # the WFE/SEV event register
-        self.irq_line = False
+        self.irq_line = False         # the GIC's nIRQ, nFIQ, nVIRQ, nVFIQ (interrupts.py)
         self.fiq_line = False
+        self.virq_line = False
+        self.vfiq_line = False
         self.next_deadline = 1 << 62  # cycle count of the next timer event
         self.cycle_limit = 1 << 62
         self.horizon = 1 << 62        # min(next_deadline, cycle_limit)
@@ -66,8 +72,12 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
         self.stop_request: Optional[StopRun] = None
         self.stop_reason: Optional[StopRun] = None
         self._last_fetch_abort = None
+        self.cpu_index = 0            # which core of the machine (smp.build_cores numbers them)
+        self.events = events if events is not None else Events()
+        self.timer = GenericTimer(self, self.events)
         self.sys = sysregs_factory(self)
         tlb.mmu = MMU(self.sys, tlb.bus)
+        self.events.attach(self)
         tlb.on_code_write = self.invalidate_page
         # The exclusive monitors (A3.4): a board with several cores gives
         # them one GlobalMonitor; this core's id tags its reservations.
@@ -317,7 +327,7 @@ class Core(RegisterState, exceptions.ExceptionsMixin):
                 raise StopRun("max_cycles")
             if self.cycles >= self.next_deadline:
                 self.on_deadline()
-            pc = self.check_interrupts(pc)
+            pc = check_interrupts(self, pc)
             self.horizon = min(self.next_deadline, self.cycle_limit)
             if not self.halted:
                 return pc

@@ -42,6 +42,7 @@ from ..mmu_lpae.faults import Fault
 from .syndrome import (EC_HVC, EC_SMC, EC_SVC, EC_UNKNOWN, EC_WFI_WFE, LONG_FS_ASYNC_EXTERNAL,
                        SHORT_FS_ASYNC_EXTERNAL, abort_syndrome, hsr_value, long_fsr, short_fs_bits,
                        short_fsr)
+from .interrupts import HALT_WFE, HALT_WFI, send_event_to
 from .state import (MODE_ABT, MODE_FIQ, MODE_HYP, MODE_IRQ, MODE_SVC,
                     MODE_SYS, MODE_UND, MODE_USR, VALID_MODES)
 
@@ -239,52 +240,7 @@ class ExceptionsMixin:
             return long_fsr(fault)
         return short_fsr(fault)
 
-    # -- interrupts ----------------------------------------------------------------
-
-    def check_interrupts(self, pc: int) -> int:
-        """Take a pending, unmasked FIQ, IRQ or virtual abort before the
-        instruction at `pc` (B1.8.4-B1.8.6, B1.14.3).
-
-        Physical interrupts go to HYP when HCR.FMO/IMO is set (and then
-        CPSR.F/I do not mask them below HYP) or when they arrive in HYP
-        mode; otherwise to FIQ/IRQ mode.  HCR.VF/VI/VA signal virtual
-        interrupts to Non-secure PL1/PL0 under FMO/IMO/AMO, masked by CPSR.
-        WFI wakes on any pending interrupt, masked or not (B1.8.13).
-        """
-        hcr = self.sys.hcr
-        fiq, irq = self.fiq_line, self.irq_line
-        if fiq or irq:
-            self.halted = False
-        in_hyp = self.mode == MODE_HYP
-        if fiq:
-            if hcr & HCR_FMO and not in_hyp:
-                return self.enter_hyp_mode(VEC_FIQ, pc, None)
-            if not self.F:
-                return self._take_pl1_or_hyp_irq(MODE_FIQ, VEC_FIQ, pc)
-        if irq:
-            if hcr & HCR_IMO and not in_hyp:
-                return self.enter_hyp_mode(VEC_IRQ, pc, None)
-            if not self.I:
-                return self._take_pl1_or_hyp_irq(MODE_IRQ, VEC_IRQ, pc)
-        if not in_hyp and hcr & (HCR_VF | HCR_VI | HCR_VA):
-            if hcr & HCR_VA and hcr & HCR_AMO:
-                self.halted = False
-                if not self.A:
-                    return self.take_virtual_abort(pc)
-            if hcr & HCR_VF and hcr & HCR_FMO:
-                self.halted = False
-                if not self.F:
-                    return self.enter_mode(MODE_FIQ, VEC_FIQ, pc, 4)
-            if hcr & HCR_VI and hcr & HCR_IMO:
-                self.halted = False
-                if not self.I:
-                    return self.enter_mode(MODE_IRQ, VEC_IRQ, pc, 4)
-        return pc
-
-    def _take_pl1_or_hyp_irq(self, mode: int, vec: int, pc: int) -> int:
-        if self.mode == MODE_HYP:
-            return self.enter_hyp_mode(vec, pc, None)
-        return self.enter_mode(mode, vec, pc, 4)
+    # -- interrupts (delivery is interrupts.py; this is the entry) ---------------------
 
     def take_virtual_abort(self, pc: int) -> int:
         """TakeVirtualAbortException() (B1.9.x): an asynchronous abort to
@@ -307,7 +263,7 @@ class ExceptionsMixin:
         the engine skips virtual time to the next event."""
         if self.mode != MODE_HYP and self.sys.hcr & HCR_TWI:
             return self.take_hyp_trap(pc, EC_WFI_WFE, iss & ~1, thumb16)
-        self.halted = True
+        self.halted = HALT_WFI
         self.attention = True
         return None
 
@@ -315,19 +271,21 @@ class ExceptionsMixin:
         """WaitForEvent(): a set event register is cleared and WFE completes;
         otherwise WFE would suspend, and then HCR.TWE traps it from PL0/PL1
         (ISS.TI = 1), or the core halts like WFI.  A halted WFE wakes on any
-        pending interrupt, a spurious wake-up the architecture allows."""
+        pending interrupt, a spurious wake-up the architecture allows, and
+        on an event (interrupts.send_event_to)."""
         if self.event_register:
             self.event_register = False
             return None
         if self.mode != MODE_HYP and self.sys.hcr & HCR_TWE:
             return self.take_hyp_trap(pc, EC_WFI_WFE, iss | 1, thumb16)
-        self.halted = True
+        self.halted = HALT_WFE
         self.attention = True
         return None
 
     def sev(self) -> None:
-        """SendEvent(): with a single core, sets this core's event register."""
-        self.event_register = True
+        """SendEvent(): an event to every core of the machine, this one included."""
+        for core in self.events.cores:
+            send_event_to(core)
 
     # -- CPSR and SPSR writes by instructions (B1.3.3) ----------------------------------
 

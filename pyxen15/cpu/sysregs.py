@@ -50,6 +50,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 from ..mmu_lpae.faults import GuestFault
 from .syndrome import (EC_MCR_MRC_CP14, EC_MCR_MRC_CP15, EC_MCRR_MRRC_CP15, EC_MRRC_CP14,
                        long_fsc, short_fs)
+from . import interrupts
 from .state import MODE_HYP, MODE_USR
 
 log = logging.getLogger(__name__)
@@ -284,15 +285,8 @@ def _read_ccsidr(s) -> int:
 
 
 def _read_isr(s) -> int:
-    """ISR (B4.1.86): pending A, I, F; under HCR.AMO/IMO/FMO at Non-secure
-    PL1 the virtual ones (HCR.VA/VI/VF) instead."""
-    c = s.core
-    hcr = s.hcr
-    below_hyp = c.mode != MODE_HYP
-    f = (hcr >> 6) & 1 if below_hyp and hcr & (1 << 3) else int(bool(c.fiq_line))
-    i = (hcr >> 7) & 1 if below_hyp and hcr & (1 << 4) else int(bool(c.irq_line))
-    a = (hcr >> 8) & 1 if below_hyp and hcr & (1 << 5) else 0
-    return (a << 8) | (i << 7) | (f << 6)
+    """ISR (B4.1.86): what interrupt delivery sees pending (interrupts.py)."""
+    return interrupts.isr(s.core)
 
 
 def _read_l2ctlr(s) -> int:
@@ -301,41 +295,19 @@ def _read_l2ctlr(s) -> int:
     return ((s.num_cpus - 1) << 24) | (1 << 23)
 
 
-# -- generic timer (B8) --------------------------------------------------------------------
+# -- generic timer (B8): the registers live in the core's timer (timer/generic.py) ---------
 
 def _pl0_cntkctl(bit_mask: int):
-    return lambda s: bool(s.cntkctl & bit_mask)
+    """PL0 access to the counters and timers, by CNTKCTL (B8.2.2)."""
+    return lambda s: bool(s.core.timer.cntkctl & bit_mask)
 
 
-def _timer(kind: str):
-    """TVAL and CTL views of one timer (B8.1.4): TVAL is CVAL - count as a
-    signed 32-bit value, written as CVAL = count + SignExtend(TVAL); CTL.ISTATUS
-    is computed (count >= CVAL while ENABLE)."""
-    cval = "cnt%s_cval" % kind
-    ctl = "cnt%s_ctl" % kind
-    virtual = kind == "v"
-
-    def count(s):
-        return s.virtual_count() if virtual else s.physical_count()
-
-    def read_tval(s):
-        return (getattr(s, cval) - count(s)) & MASK32
-
-    def write_tval(s, v):
-        setattr(s, cval, (count(s) + _sext32(v)) & MASK64)
-
-    def read_ctl(s):
-        value = getattr(s, ctl) & 3
-        if value & 1 and count(s) >= getattr(s, cval):
-            value |= 4
-        return value
-
-    return read_tval, write_tval, read_ctl
-
-
-_CNTP = _timer("p")
-_CNTV = _timer("v")
-_CNTHP = _timer("hp")
+def _routed_to_timer(name: str, writable: bool = True) -> dict:
+    """read/write functions that hand register `name` to the core's timer."""
+    kw = {"read": lambda s: s.core.timer.read(name)}
+    if writable:
+        kw["write"] = lambda s, v: s.core.timer.write(name, v)
+    return kw
 
 
 # -- PMU (C12) --------------------------------------------------------------------------------
@@ -617,31 +589,27 @@ def _pmu() -> List[SysReg]:
 
 
 def _timers() -> List[SysReg]:
-    """The generic timer registers (B8.2): storage, the counters derived from
-    the core's cycle count, TVAL/CTL.ISTATUS computed.  Raising the timer
-    interrupts is the timer model's part (it hooks these with on_write)."""
+    """The generic timer registers (B8.2): encodings, rights and traps here;
+    values and behaviour in the core's timer (timer/generic.py)."""
     p_pl0, v_pl0 = _pl0_cntkctl(1 << 9), _pl0_cntkctl(1 << 8)
+    t = _routed_to_timer
     return [
-        reg("CNTFRQ", 15, 0, 14, 0, 0, "PL0_R PL1_RW", pl0=_pl0_cntkctl(3)),
-        reg("CNTKCTL", 15, 0, 14, 1, 0, "PL1_RW", wmask=0x3FF),
-        reg("CNTP_TVAL", 15, 0, 14, 2, 0, "PL0_RW", read=_CNTP[0], write=_CNTP[1],
-            pl0=p_pl0, trap="PL1PCEN"),
-        reg("CNTP_CTL", 15, 0, 14, 2, 1, "PL0_RW", read=_CNTP[2], attr="cntp_ctl", wmask=3,
-            pl0=p_pl0, trap="PL1PCEN"),
-        reg("CNTV_TVAL", 15, 0, 14, 3, 0, "PL0_RW", read=_CNTV[0], write=_CNTV[1], pl0=v_pl0),
-        reg("CNTV_CTL", 15, 0, 14, 3, 1, "PL0_RW", read=_CNTV[2], attr="cntv_ctl", wmask=3,
-            pl0=v_pl0),
-        reg("CNTHCTL", 15, 4, 14, 1, 0, "PL2_RW", reset=3, wmask=0xFF),
-        reg("CNTHP_TVAL", 15, 4, 14, 2, 0, "PL2_RW", read=_CNTHP[0], write=_CNTHP[1]),
-        reg("CNTHP_CTL", 15, 4, 14, 2, 1, "PL2_RW", read=_CNTHP[2], attr="cnthp_ctl", wmask=3),
-        reg64("CNTPCT", 15, 0, 14, "PL0_R", read=lambda s: s.physical_count(),
-              pl0=_pl0_cntkctl(1), trap="PL1PCTEN"),
-        reg64("CNTVCT", 15, 1, 14, "PL0_R", read=lambda s: s.virtual_count(),
-              pl0=_pl0_cntkctl(2)),
-        reg64("CNTP_CVAL", 15, 2, 14, "PL0_RW", pl0=p_pl0, trap="PL1PCEN"),
-        reg64("CNTV_CVAL", 15, 3, 14, "PL0_RW", pl0=v_pl0),
-        reg64("CNTVOFF", 15, 4, 14, "PL2_RW"),
-        reg64("CNTHP_CVAL", 15, 6, 14, "PL2_RW"),
+        reg("CNTFRQ", 15, 0, 14, 0, 0, "PL0_R PL1_RW", pl0=_pl0_cntkctl(3), **t("CNTFRQ")),
+        reg("CNTKCTL", 15, 0, 14, 1, 0, "PL1_RW", **t("CNTKCTL")),
+        reg("CNTP_TVAL", 15, 0, 14, 2, 0, "PL0_RW", pl0=p_pl0, trap="PL1PCEN", **t("CNTP_TVAL")),
+        reg("CNTP_CTL", 15, 0, 14, 2, 1, "PL0_RW", pl0=p_pl0, trap="PL1PCEN", **t("CNTP_CTL")),
+        reg("CNTV_TVAL", 15, 0, 14, 3, 0, "PL0_RW", pl0=v_pl0, **t("CNTV_TVAL")),
+        reg("CNTV_CTL", 15, 0, 14, 3, 1, "PL0_RW", pl0=v_pl0, **t("CNTV_CTL")),
+        reg("CNTHCTL", 15, 4, 14, 1, 0, "PL2_RW", **t("CNTHCTL")),
+        reg("CNTHP_TVAL", 15, 4, 14, 2, 0, "PL2_RW", **t("CNTHP_TVAL")),
+        reg("CNTHP_CTL", 15, 4, 14, 2, 1, "PL2_RW", **t("CNTHP_CTL")),
+        reg64("CNTPCT", 15, 0, 14, "PL0_R", pl0=_pl0_cntkctl(1), trap="PL1PCTEN",
+              **t("CNTPCT", writable=False)),
+        reg64("CNTVCT", 15, 1, 14, "PL0_R", pl0=_pl0_cntkctl(2), **t("CNTVCT", writable=False)),
+        reg64("CNTP_CVAL", 15, 2, 14, "PL0_RW", pl0=p_pl0, trap="PL1PCEN", **t("CNTP_CVAL")),
+        reg64("CNTV_CVAL", 15, 3, 14, "PL0_RW", pl0=v_pl0, **t("CNTV_CVAL")),
+        reg64("CNTVOFF", 15, 4, 14, "PL2_RW", **t("CNTVOFF")),
+        reg64("CNTHP_CVAL", 15, 6, 14, "PL2_RW", **t("CNTHP_CVAL")),
     ]
 
 
@@ -867,16 +835,14 @@ class SysRegs:
         self.mpidr = 0x80000000 | (self.cluster_id << 8) | self.cpu_id
         self.vmpidr = self.mpidr
         self.vpidr = self.midr
-        self.cntfrq = self.counter_hz
         self.pmcnten = self.pmintens = self.pmovsr = 0
         self.pmevtyper = [0] * PMU_COUNTERS
         self.pmevcntr = [0] * PMU_COUNTERS
         self.pmccntr_base = 0
         self.pmu_origin = self.core.cycles
-        self.cntp_ctl = self.cntv_ctl = self.cnthp_ctl = 0
-        self.cntp_cval = self.cntv_cval = self.cnthp_cval = 0
         # nothing cached survives a reset: the soft TLB starts empty
         self.core.tlb.flush()
+        self.core.timer.reset()
 
     # The LPAE names of the shared encodings (B4.1.104).
     @property
@@ -903,15 +869,14 @@ class SysRegs:
         self.core.tlb.strict_alignment = bool(ctl & 2)
         self.core.update_context()
 
-    # -- counters ---------------------------------------------------------------------------
+    @property
+    def cnthctl(self) -> int:
+        """CNTHCTL, which the PL1PCTEN/PL1PCEN traps read (the timer holds it)."""
+        return self.core.timer.cnthctl
 
-    def physical_count(self) -> int:
-        """CNTPCT: the system counter at `counter_hz`, from the core's cycles at `core_hz`."""
-        return self.core.cycles * self.counter_hz // self.core_hz
-
-    def virtual_count(self) -> int:
-        """CNTVCT = CNTPCT - CNTVOFF (B8.1.x)."""
-        return (self.physical_count() - self.cntvoff) & MASK64
+    @cnthctl.setter
+    def cnthctl(self, value: int) -> None:
+        self.core.timer.write("CNTHCTL", value)
 
     # -- access by name (debuggers, tests, the hypervisor) -----------------------------------
 

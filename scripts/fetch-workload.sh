@@ -1,0 +1,91 @@
+#!/bin/bash
+# Fetch the real workload of issue 7 -- Debian's armhf LPAE kernel, its
+# vexpress-v2p-ca15-tc1.dtb and a static busybox -- and build a busybox
+# initramfs, into a cache directory.  Nothing here is committed.
+#
+#   scripts/fetch-workload.sh [CACHE]      (default: .cache/workload in the repo,
+#                                           or $PYXEN15_WORKLOAD)
+#
+# It uses apt-get with a private state directory (the machine's own apt
+# configuration is not touched) for the armhf architecture, as
+# ../shared/reference/workloads.md describes, and is idempotent: a second
+# run with everything in place does nothing and prints the paths.
+#
+# Output, in CACHE:
+#   zImage        the kernel (boot/vmlinuz-6.1.0-NN-armmp-lpae)
+#   vexpress.dtb  vexpress-v2p-ca15-tc1.dtb
+#   busybox       the static armhf busybox
+#   initrd.gz     the initramfs: /bin/busybox and an /init that mounts
+#                 proc, sys and devtmpfs, prints MARKER, then runs a shell
+#   kernel-version
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")/.." && pwd)"
+cache="${1:-${PYXEN15_WORKLOAD:-$here/.cache/workload}}"
+MARKER="PYXEN15-INIT-READY"
+mkdir -p "$cache"
+cache="$(cd "$cache" && pwd)"
+
+if [ -s "$cache/zImage" ] && [ -s "$cache/vexpress.dtb" ] && [ -s "$cache/initrd.gz" ]; then
+    echo "$cache/zImage $cache/vexpress.dtb $cache/initrd.gz"
+    exit 0
+fi
+
+for tool in apt-get apt-cache dpkg python3; do
+    command -v "$tool" >/dev/null || { echo "fetch-workload: $tool not found" >&2; exit 1; }
+done
+
+state="$cache/apt"
+mkdir -p "$state/lists/partial" "$state/archives/partial" "$cache/debs"
+o=(-oAPT::Architecture=armhf -oAPT::Architectures=armhf
+   "-oDir::State::Lists=$state/lists" "-oDir::Cache=$state/cache"
+   "-oDir::State::status=/dev/null" "-oDebug::NoLocking=1")
+mkdir -p "$state/cache"
+# The security suite's index may fail for a foreign architecture; the main
+# suite is enough, so a partial update is not fatal.
+apt-get "${o[@]}" update >"$state/update.log" 2>&1 || echo "fetch-workload: apt-get update reported errors (see $state/update.log); going on" >&2
+
+# The metapackage names the current ABI: linux-image-6.1.0-NN-armmp-lpae.
+kpkg="$(apt-cache "${o[@]}" depends linux-image-armmp-lpae 2>/dev/null \
+        | sed -n 's/^ *Depends: \(linux-image-6\.1\.0-[0-9]*-armmp-lpae\)$/\1/p' | head -n1)"
+if [ -z "$kpkg" ]; then
+    echo "fetch-workload: cannot find linux-image-6.1.0-*-armmp-lpae in the armhf index" >&2
+    exit 1
+fi
+(cd "$cache/debs" && apt-get "${o[@]}" download "$kpkg" busybox-static >"$state/download.log" 2>&1) || {
+    echo "fetch-workload: apt-get download failed (see $state/download.log)" >&2; exit 1; }
+
+root="$cache/root"
+rm -rf "$root"
+mkdir -p "$root"
+for f in "$cache"/debs/*.deb; do dpkg -x "$f" "$root"; done
+
+kver="${kpkg#linux-image-}"
+cp "$root/boot/vmlinuz-$kver" "$cache/zImage.tmp"
+cp "$root/usr/lib/linux-image-$kver/vexpress-v2p-ca15-tc1.dtb" "$cache/vexpress.dtb"
+cp "$root/bin/busybox" "$cache/busybox"
+[ -f "$root/boot/config-$kver" ] && cp "$root/boot/config-$kver" "$cache/config"
+[ -f "$root/boot/System.map-$kver" ] && cp "$root/boot/System.map-$kver" "$cache/System.map"
+echo "$kver" >"$cache/kernel-version"
+
+# The initramfs: busybox, its applet links made by /init, a marker, a shell.
+ird="$cache/initramfs"
+rm -rf "$ird"
+mkdir -p "$ird/bin" "$ird/proc" "$ird/sys" "$ird/dev" "$ird/etc" "$ird/tmp"
+cp "$cache/busybox" "$ird/bin/busybox"
+cat >"$ird/init" <<INIT
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+echo $MARKER
+exec setsid cttyhack sh
+INIT
+chmod 755 "$ird/init"
+echo "pyxen15 initramfs" >"$ird/etc/motd"
+python3 "$here/scripts/mkinitramfs.py" "$ird" "$cache/initrd.gz.tmp"
+mv "$cache/initrd.gz.tmp" "$cache/initrd.gz"
+mv "$cache/zImage.tmp" "$cache/zImage"
+rm -rf "$root"
+echo "$cache/zImage $cache/vexpress.dtb $cache/initrd.gz"

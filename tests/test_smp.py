@@ -1,0 +1,113 @@
+"""Several cores: the firmware's hold for secondaries, Inner Shareable TLB
+maintenance, SEV across cores, code written by one core and run by another,
+--smp bounds."""
+
+import os
+import sys
+
+import pytest
+
+from pyxen15.errors import PyxenError
+from pyxen15.machine import Machine
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "cpu"))
+from snippets import gnu_assemble  # noqa: E402
+
+CODE = 0x80000000
+
+
+def asm(src, addr=CODE):
+    """A32 code (position-independent: branches and literal pools are PC-relative)."""
+    return gnu_assemble(src.replace(";", "\n"), False)
+
+
+def test_smp_bounds_are_one_line_errors():
+    for n in (0, 5):
+        with pytest.raises(PyxenError):
+            Machine(ram_size=16 << 20, smp=n)
+
+
+def test_mpidr_per_core_is_cluster_0_cpu_n():
+    m = Machine(ram_size=16 << 20, smp=4)
+    assert [c.sys.mpidr for c in m.cpus] == [0x80000000 | n for n in range(4)]
+    assert all(c.sys.read("L2CTLR") >> 24 & 3 == 3 for c in m.cpus)
+
+
+def test_a_held_secondary_starts_at_sys_flags_after_an_sgi():
+    m = Machine(ram_size=16 << 20, smp=2)
+    m.reset(hyp=True)
+    # core 0: SYS_FLAGS = 0x80000100, distributor on, SGI 0 to core 1, then spin
+    m.mem.write(CODE, asm(
+        "ldr r0, =0x1C010030; ldr r1, =0x80000100; str r1, [r0];"
+        "ldr r0, =0x2C001000; mov r1, #1; str r1, [r0];"
+        "ldr r1, =0x00020000; str r1, [r0, #0xF00];"
+        "1: b 1b"))
+    # what core 1 runs once released: mark, then spin
+    m.mem.write(CODE + 0x100, asm("ldr r0, =0x80000200; mov r1, #0x5A; str r1, [r0]; 1: b 1b",
+                                  CODE + 0x100))
+    m.cpu.pc = CODE
+    m.hold_secondaries()
+    m.run(max_insns=100000)
+    assert m.mem.read(CODE + 0x200, 1) == b"\x5a"
+    assert m.cpus[1].mode == 0x1A                 # still in HYP, as firmware left it
+
+
+def test_a_held_secondary_ignores_the_sgi_while_sys_flags_is_zero():
+    m = Machine(ram_size=16 << 20, smp=2)
+    m.reset(hyp=True)
+    m.mem.write(CODE, asm("ldr r0, =0x2C001000; mov r1, #1; str r1, [r0];"
+                          "ldr r1, =0x00020000; str r1, [r0, #0xF00]; 1: b 1b"))
+    m.cpu.pc = CODE
+    m.hold_secondaries()
+    m.run(max_insns=50000)
+    assert 0x2E000000 <= m.cpus[1].pc < 0x2E000040
+
+
+def test_sev_wakes_a_wfe_on_the_other_core():
+    m = Machine(ram_size=16 << 20, smp=2)
+    # core 1 waits in WFE for a flag; core 0 sets it and sends SEV
+    m.mem.write(CODE, asm(
+        "mrc p15, 0, r0, c0, c0, 5; ands r0, r0, #3; bne 2f;"
+        "ldr r1, =0x80000300; mov r2, #1; str r2, [r1]; dsb; sev; 1: b 1b;"
+        "2: ldr r1, =0x80000300; 3: wfe; ldr r2, [r1]; cmp r2, #0; beq 3b;"
+        "mov r3, #0x77; str r3, [r1, #4]; 4: b 4b"))
+    for c in m.cpus:
+        c.pc = CODE
+    m.run(max_insns=100000)
+    assert m.mem.read(CODE + 0x304, 1) == b"\x77"
+
+
+def test_code_written_by_one_core_is_retranslated_on_the_other():
+    m = Machine(ram_size=16 << 20, smp=2)
+    # core 1 loops on "mov r5, #1" in its own page; core 0, after a delay that
+    # lets core 1 translate and run that block, rewrites it to "mov r5, #2"
+    m.mem.write(CODE + 0x1000, asm("1: mov r5, #1; b 1b"))
+    m.mem.write(CODE, asm(
+        "ldr r2, =50000; 1: subs r2, r2, #1; bne 1b;"
+        "ldr r0, =0x80001000; ldr r1, =0xE3A05002; str r1, [r0]; 2: b 2b"))
+    m.cpu.pc = CODE
+    m.cpus[1].pc = CODE + 0x1000
+    m.run(max_insns=60000)
+    assert m.cpus[1].r[5] == 1 and m.cpus[0].r[2] > 0     # before the store
+    m.run(max_insns=200000)
+    assert m.cpus[0].r[2] == 0 and m.cpus[1].r[5] == 2
+
+
+def test_inner_shareable_tlb_maintenance_reaches_every_core():
+    m = Machine(ram_size=16 << 20, smp=2)
+    other = m.cpus[1].tlb
+    other.cur.rd[0x12345] = object()
+    m.cpu.sys.write("TLBIALLIS", 0)
+    assert 0x12345 not in other.cur.rd
+
+
+def test_cli_run_smp_bounds_are_one_line_errors():
+    import subprocess
+    elf = os.path.join(os.path.dirname(__file__), os.pardir, "guests", "build", "hello.elf")
+    for n in ("0", "5"):
+        p = subprocess.run([sys.executable, "-m", "pyxen15.cli", "run", "--smp", n, elf],
+                           capture_output=True, text=True, timeout=60)
+        assert p.returncode != 0
+        lines = p.stderr.strip().splitlines()
+        assert len(lines) == 1 and "--smp" in lines[0] and "Traceback" not in p.stderr
+
