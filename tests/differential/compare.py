@@ -39,6 +39,12 @@ def diff_states(ref, got):
             if a != b:
                 out.append(("mem+%#05x" % off, int.from_bytes(a, "little"),
                             int.from_bytes(b, "little")))
+    if ref.fp is not None:
+        for i, (a, b) in enumerate(zip(ref.fp.dregs, got.fp.dregs)):
+            if a != b:
+                out.append(("d%d" % i, a, b))
+        if ref.fp.fpscr != got.fp.fpscr:
+            out.append(("fpscr", ref.fp.fpscr, got.fp.fpscr))
     return out
 
 
@@ -70,9 +76,11 @@ class Mismatch:
         lines = ["%s test seed=%s index=%d (slot %d): %s" % (
             c.isa.upper(), c.seed, c.index, c.slot, self.summary())]
         from .run import GROUPS
-        lines.append("reproduce: python -m tests.differential.run --isa %s --seed %s --index %d%s"
-                     % (c.isa, c.seed, c.index,
-                        "" if c.groups in (None, GROUPS[c.isa]) else " --groups %d" % c.groups))
+        from .vfp import GROUPS as VFP_GROUPS
+        default = VFP_GROUPS if c.fp is not None else GROUPS[c.isa]
+        lines.append("reproduce: python -m tests.differential.run%s --isa %s --seed %s --index %d%s"
+                     % (" --vfp" if c.fp is not None else "", c.isa, c.seed, c.index,
+                        "" if c.groups in (None, default) else " --groups %d" % c.groups))
         if self.culprit is not None:
             lines.append("culprit: %s (%s) at %#010x%s" % (self.template, self.klass,
                                                             self.culprit.addr, self.triage_note))
@@ -83,6 +91,9 @@ class Mismatch:
         lines.append("         apsr=%08x (%s) %s, code %#x, data %#x, exit %#x" % (
             c.apsr, flags_str(c.apsr), "T32" if c.thumb else "A32", c.code_addr, c.data_addr,
             c.exit_addr))
+        if c.fp is not None:
+            lines.append("         fpscr=%08x " % c.fp.fpscr + " ".join(
+                "d%d=%016x" % (i, v) for i, v in enumerate(c.fp.dregs)))
         if isinstance(self.got, Failure):
             lines.append(str(self.got))
         if isinstance(self.ref, qemu_ref.Crash):
@@ -187,9 +198,31 @@ def _same(a, b):
     return pa == pb and ra[:15] == rb[:15] and (ca & gen.APSR_MASK) == (cb & gen.APSR_MASK)
 
 
+LOG_FIELDS = ("FPSCR", "core result", "result", "result (high word)")
+
+
+def triage_vfp_log(mm):
+    """VFP cases: the first group whose log entry differs is the culprit (its
+    FPSCR, core or floating-point result after the instruction).  False when no
+    log entry differs."""
+    from . import vfp
+    offs = sorted(int(w[4:], 16) for w, _, _ in mm.diffs if w.startswith("mem+"))
+    for off in offs:
+        insn = vfp.log_entry_group(mm.case, off)
+        if insn is not None:
+            k = (off - vfp.LOG_OFFSET) // vfp.LOG_ENTRY
+            what = LOG_FIELDS[(off - vfp.LOG_OFFSET) % vfp.LOG_ENTRY // 4]
+            mm.culprit = insn
+            mm.triage_note = " [group %d: the log entry's %s differs]" % (k, what)
+            return True
+    return False
+
+
 def triage(mm, runner):
     """Set ``mm.culprit`` by stepping both implementations."""
     case = mm.case
+    if case.fp is not None and triage_vfp_log(mm):
+        return
     by_addr = {i.addr: i for i in case.insns}
     try:
         qt = qemu_trace(case)
