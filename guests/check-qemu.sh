@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 qemu=${1:-qemu-system-arm}
 expected_checksum=$(cat bench.expected)
+expected_fp_checksum=$(cat fpbench.expected)
 failures=0
 
 # check NAME WANT_STATUS WANT_TEXT...
@@ -36,5 +37,6 @@ check undef 129 "guest: unexpected undefined instruction exception"
 check semiwrite 0 "semihosting: SYS_WRITE0" "semihosting: SYS_WRITEC" "semihosting: SYS_WRITE"
 check bench 0 "bench checksum: $expected_checksum"
 check bench-thumb 0 "bench checksum: $expected_checksum"
+check fpbench 0 "fpbench checksum: $expected_fp_checksum"
 
 [ "$failures" -eq 0 ] || { echo "$failures guest(s) failed under QEMU"; exit 1; }

@@ -111,12 +111,19 @@ def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, th
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="one JSON object instead of a line of text")
+@click.option("--json", "as_json", is_flag=True, help="one JSON object (a line) per workload instead of text")
 @click.option("--image", type=click.Path(dir_okay=False), help="the workload (default: guests/build/bench.elf)")
-def bench(as_json, image):
+@click.option("--fp", "with_fp", is_flag=True,
+              help="also the floating-point workload (guests/build/fpbench.elf), one more line")
+def bench(as_json, image, with_fp):
     """Run the fixed CPU-bound workload and report guest MIPS."""
+    _bench_one(as_json, image or _default_bench(), "bench")
+    if with_fp:
+        _bench_one(as_json, _default_bench("fpbench.elf"), "fpbench")
+
+
+def _bench_one(as_json, image, label):
     from .machine import Machine
-    image = image or _default_bench()
     m = Machine(ram_size=64 << 20)
     out = bytearray()
     m.hooks.add_console(out.extend)
@@ -125,7 +132,7 @@ def bench(as_json, image):
     result = m.run(max_insns=10 ** 10)
     elapsed = time.perf_counter() - start
     if result.reason != "exit" or result.exit_code != 0:
-        raise PyxenError("bench workload did not finish cleanly (%s, status %s)" % (result.reason, result.exit_code))
+        raise PyxenError("%s workload did not finish cleanly (%s, status %s)" % (label, result.reason, result.exit_code))
     runtime = "%s %s" % (sys.implementation.name, ".".join(map(str, sys.version_info[:3])))
     record = {"instructions": m.icount, "cycles": m.cycles, "seconds": round(elapsed, 3),
               "mips": round(m.icount / elapsed / 1e6, 3), "runtime": runtime,
@@ -133,13 +140,13 @@ def bench(as_json, image):
     if as_json:
         click.echo(json.dumps(record))
     else:
-        click.echo("bench: %d instructions in %.2f s = %.2f MIPS (%s)" % (
-            m.icount, elapsed, record["mips"], runtime))
+        click.echo("%s: %d instructions in %.2f s = %.2f MIPS (%s)" % (
+            label, m.icount, elapsed, record["mips"], runtime))
 
 
-def _default_bench() -> str:
+def _default_bench(name: str = "bench.elf") -> str:
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    path = os.path.join(root, "guests", "build", "bench.elf")
+    path = os.path.join(root, "guests", "build", name)
     if not os.path.exists(path):
         raise PyxenError("%s not found: build the guests first (make guests)" % path)
     return path
