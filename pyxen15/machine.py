@@ -93,6 +93,7 @@ class Machine:
         """The architectural reset state: SVC (or HYP) mode, A/I/F masked, ARM state."""
         cpu = self.cpu
         cpu.sys.reset()
+        cpu.vfp_reset()
         cpu.set_cpsr(0x1D3 if not hyp else 0x1DA)
         cpu.pc = 0
 
