@@ -14,8 +14,8 @@ and 2n+1.
 
 Arithmetic runs on two paths.  The slow path calls the bit-exact soft-float
 (vfp/softfloat.py) on the raw bits.  The fast path uses the host's binary64,
-which is IEEE round-to-nearest: while ``c.fpfast`` holds (FPSCR.RMode = RN,
-FZ = 0, IXC already set, so that inexactness needs no detecting), a sum,
+which is IEEE round-to-nearest: while FPSCR says RMode = RN, FZ = 0 and
+IXC is already set (so that inexactness needs no detecting), a sum,
 difference, product, quotient or square root whose result is a normal
 number (|r| above the smallest normal, so not tiny even before rounding,
 and finite) is the architecture's result with no other flag to raise.
@@ -49,7 +49,8 @@ from .loadstore import LOAD_CYCLES, MULTIPLE_CYCLES, STORE_CYCLES
 from .system import MRC_CYCLES, SERIALIZING_CYCLES, _guarded, _iss_cond
 from ..state import MODE_USR
 from ..vfp import softfloat as sf
-from ..vfp.regs import (EC_MRC_CP10, FPEXC_EN, FPEXC_WMASK, FPSID, MVFR0, MVFR1, set_fpscr,
+from ..vfp.regs import (EC_MRC_CP10, FPEXC_WMASK, FPSCR_FAST_MASK, FPSCR_FAST_VALUE, FPSID,
+                        MVFR0, MVFR1, set_fpscr,
                         vfp_check_enabled, vfp_iss, vfp_raise, _D, _F, _I, _II)
 
 HANDLERS: Dict[str, Op] = {}
@@ -128,7 +129,7 @@ def _reg(vbits: int, bit: int, double: bool) -> int:
 
 def _dreg(f) -> Tuple[int, int, int]:
     """Vd, Vn, Vm of a data-processing encoding, in its own precision."""
-    dbl = f["sz"] == 1
+    dbl = f.get("sz", 0) == 1
     return (_reg(f["vd"], f["D"], dbl), _reg(f.get("vn", 0), f.get("N", 0), dbl),
             _reg(f.get("vm", 0), f.get("M", 0), dbl))
 
@@ -157,6 +158,9 @@ def _word(n: int, r: int) -> int:
     """The word index of register r's (low) word."""
     return 2 * r if n == 64 else r
 
+
+# The fast path's condition on FPSCR (vfp/regs.py)
+FAST = "c.fpscr & 0x%x == 0x%x" % (FPSCR_FAST_MASK, FPSCR_FAST_VALUE)
 
 # Bounds of the fast path's results: strictly above the smallest normal
 # (so not tiny before rounding) and at most the largest finite number.
@@ -276,7 +280,7 @@ def _fast_result(e, n: int, expr: str, d: int, slow) -> None:
     """r = expr on the fast path; write it if it is a normal number, else
     run `slow` (which emits the slow path)."""
     lo, hi = _RANGE[n]
-    e.line("r = %s if c.fpfast else 0.0" % expr)
+    e.line("r = (%s) if %s else 0.0" % (expr, FAST))
     e.line("if %s < abs(r) <= %s:" % (lo, hi))
     e.indent(1)
     _store_value(e, n, d, "r")
@@ -481,21 +485,27 @@ def vcvtb_vcvtt(e, f):
 
 
 def vfp_to_int(c, n: int, d: int, m: int, m_bits: int, frac_bits: int, unsigned: bool,
-               round_zero: bool) -> None:
-    """FPToFixed() of word(s) m to word d, sign- or zero-extended from M bits."""
+               round_zero: bool, dest64: bool = False) -> None:
+    """FPToFixed() of word(s) m to word d, sign- or zero-extended from M
+    bits to 32, or to 64 (`dest64`: the fixed-point forms in a D register)."""
     F = c.fpregs
     x = F[m] | F[m + 1] << 32 if n == 64 else F[m]
     r, flags = sf.fp_to_fixed(x, n, m_bits, frac_bits, unsigned, round_zero, c.fpscr)
     if not unsigned and r >> (m_bits - 1):
-        r |= 0xFFFFFFFF ^ ((1 << m_bits) - 1)
-    F[d] = r
+        r -= 1 << m_bits
+    F[d] = r & 0xFFFFFFFF
+    if dest64:
+        F[d + 1] = (r >> 32) & 0xFFFFFFFF
     vfp_raise(c, flags)
 
 
-def vfp_from_int(c, n: int, d: int, m: int, m_bits: int, frac_bits: int, unsigned: bool) -> None:
-    """FixedToFP() of the low M bits of word m to word(s) d, in the FPSCR's rounding mode."""
+def vfp_from_int(c, n: int, d: int, m: int, m_bits: int, frac_bits: int, unsigned: bool,
+                 round_nearest: bool) -> None:
+    """FixedToFP() of the low M bits of word m to word(s) d: the integer
+    forms round per FPSCR, the fixed-point forms to nearest (A8.8.306,
+    A8.8.308: FixedToFP(..., round_to_nearest = TRUE))."""
     F = c.fpregs
-    r, flags = sf.fixed_to_fp(F[m], n, m_bits, frac_bits, unsigned, False, c.fpscr)
+    r, flags = sf.fixed_to_fp(F[m], n, m_bits, frac_bits, unsigned, round_nearest, c.fpscr)
     if n == 64:
         F[d] = r & 0xFFFFFFFF
         F[d + 1] = r >> 32
@@ -524,7 +534,7 @@ def vcvt_fp_int(e, f):
     _store_value(e, 32, d, "float(x)")
     e.indent(-1)
     e.line("else:")
-    e.line("    vfp_from_int(c, 32, %d, %d, 32, 0, %s)" % (d, m, not signed))
+    e.line("    vfp_from_int(c, 32, %d, %d, 32, 0, %s, False)" % (d, m, not signed))
 
 
 @op(HANDLERS, "VCVT_int_fp", cycles=COST["cvt"][0])
@@ -542,7 +552,7 @@ def vcvt_int_fp(e, f):
     if round_zero and signed:
         # int() truncates; exact or with IXC already set, no other flag
         e.line("a = %s" % _value(n, m))
-        e.line("if c.fpfast and -2147483649.0 < a < 2147483648.0:")
+        e.line("if %s and -2147483649.0 < a < 2147483648.0:" % FAST)
         e.line("    F[%d] = int(a) & 0xffffffff" % d)
         e.line("else:")
         e.line("    " + slow)
@@ -554,7 +564,8 @@ def vcvt_int_fp(e, f):
 def vcvt_fp_fixed(e, f):
     """VCVT (between floating-point and fixed-point) (A8.8.308): in place,
     size 16 or 32 (sx), fraction bits = size - imm4:i; to fixed rounds
-    towards zero, from fixed per FPSCR."""
+    towards zero and extends the result to the register's width, from
+    fixed rounds to nearest whatever FPSCR says."""
     n = 64 if f["sz"] else 32
     d = _reg(f["vd"], f["D"], n == 64)
     size = 32 if f["sx"] else 16
@@ -568,9 +579,10 @@ def vcvt_fp_fixed(e, f):
     _enabled(e, True, _uses_high(n, d))
     w = _word(n, d)
     if f["op"]:
-        e.line("vfp_to_int(c, %d, %d, %d, %d, %d, %s, True)" % (n, w, w, size, frac_bits, unsigned))
+        e.line("vfp_to_int(c, %d, %d, %d, %d, %d, %s, True, %s)" % (
+            n, w, w, size, frac_bits, unsigned, n == 64))
     else:
-        e.line("vfp_from_int(c, %d, %d, %d, %d, %d, %s)" % (n, w, w, size, frac_bits, unsigned))
+        e.line("vfp_from_int(c, %d, %d, %d, %d, %d, %s, True)" % (n, w, w, size, frac_bits, unsigned))
 
 
 # -- loads and stores (A8.8.332 VLDR, A8.8.332 VLDM, A8.8.404 VSTR, A8.8.403 VSTM) -----------------

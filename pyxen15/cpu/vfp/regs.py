@@ -14,11 +14,12 @@ for ints converted through ``struct`` (CPython 3.11: 0.29 s against
 ints keep NaN payloads and signalling bits exactly, so translated code
 reads a double as ``unpack('<d', pack('<II', lo, hi))``.
 
-FPSCR is ``core.fpscr``, one int; whoever writes it (VMSR, the slow
-path's flags, the API) goes through :func:`set_fpscr`, which also keeps
-``core.fpfast``: True when the fast path of translated code may be used
-(round to nearest, no flush-to-zero, and IXC already set, so that an
-inexact result needs no detecting).  FPEXC is ``core.fpexc``.
+FPSCR is ``core.fpscr``, one int (VMSR writes it through
+:func:`set_fpscr`, which drops the RAZ/WI bits).  Translated code's fast
+path runs while ``fpscr & FPSCR_FAST_MASK == FPSCR_FAST_VALUE``: round to
+nearest, no flush-to-zero, and IXC already set, so that an inexact result
+needs no detecting.  Testing that costs one attribute load and a mask,
+and leaves no derived state to fall out of step.  FPEXC is ``core.fpexc``.
 
 The ID registers are the Cortex-A15 r2p1's (Cortex-A15 TRM, and the values
 QEMU's cortex-a15 reports), except that Advanced SIMD is absent: MVFR1's
@@ -68,16 +69,14 @@ _F = struct.Struct("<f")
 
 
 def set_fpscr(c, value: int) -> None:
-    """Write FPSCR (the writable bits), keeping ``fpfast`` in step."""
-    value &= FPSCR_WMASK
-    c.fpscr = value
-    c.fpfast = value & FPSCR_FAST_MASK == FPSCR_FAST_VALUE
+    """Write FPSCR as VMSR does: the writable bits."""
+    c.fpscr = value & FPSCR_WMASK
 
 
 def vfp_raise(c, flags: int) -> None:
     """FPProcessException() for untrapped exceptions: set the cumulative flags."""
     if flags:
-        set_fpscr(c, c.fpscr | flags)
+        c.fpscr |= flags
 
 
 class VFPRegisters:
