@@ -37,6 +37,8 @@
 /* Exit status of a guest stopped by an unexpected exception: 0x80 + vector. */
 #define EXC_STATUS_BASE 0x80
 
+    .weak   hyp_init
+
     .section .vectors, "ax"
     .align 5                    @ VBAR needs 32-byte alignment
     .global _start
@@ -60,13 +62,19 @@ reset:
     bne     1f
     /*
      * Entered in HYP mode (a loader that starts us at the highest
-     * non-secure level, as a hypervisor-capable board does).  The only way
-     * down from HYP is an exception return: ERET to SVC at label 1.
+     * non-secure level, as a hypervisor-capable board does).  A guest that
+     * wants to stay in charge of HYP (a monitor: HVBAR, HCR, HCPTR) defines
+     * hyp_init, called here with no stack; it may use r0-r3 and r12.  The
+     * only way down from HYP is an exception return: ERET to SVC at label 1.
      */
+    ldr     r2, =hyp_init
+    cmp     r2, #0
+    blxne   r2
+    mrs     r0, cpsr
     bic     r0, r0, #MODE_MASK
     orr     r0, r0, #MODE_SVC
     orr     r0, r0, #PSR_AIF
-    msr     spsr_hyp, r0
+    msr     spsr_cxsf, r0               @ SPSR_hyp: MSR SPSR_hyp is UNPREDICTABLE in HYP
     adr     r0, 1f
     msr     elr_hyp, r0
     eret
