@@ -49,9 +49,11 @@ from .loadstore import LOAD_CYCLES, MULTIPLE_CYCLES, STORE_CYCLES
 from .system import MRC_CYCLES, SERIALIZING_CYCLES, _guarded, _iss_cond
 from ..state import MODE_USR
 from ..vfp import softfloat as sf
-from ..vfp.regs import (EC_MRC_CP10, FPEXC_WMASK, FPSCR_FAST_MASK, FPSCR_FAST_VALUE, FPSID,
-                        MVFR0, MVFR1, set_fpscr,
-                        vfp_check_enabled, vfp_iss, vfp_raise, _D, _F, _I, _II)
+from ..vfp.fastpath import vfp_fma32, vfp_fma64
+from ..vfp.regs import (CPACR_CP10_SHIFT, CPACR_D32DIS, EC_MRC_CP10, FPEXC_EN, FPEXC_WMASK,
+                        FPSCR_FAST_MASK, FPSCR_FAST_VALUE, FPSCR_LEN_STRIDE, FPSID, HCPTR_TCP10,
+                        HCPTR_TCP11, MVFR0, MVFR1, ACCESSORS, get_bits, round32, set_bits,
+                        set_fpscr, vfp_check_enabled, vfp_iss, vfp_raise)
 
 HANDLERS: Dict[str, Op] = {}
 
@@ -134,24 +136,33 @@ def _dreg(f) -> Tuple[int, int, int]:
             _reg(f.get("vm", 0), f.get("M", 0), dbl))
 
 
+def _w(i: int) -> str:
+    """Word i of the register bank as an expression (an unsigned 32-bit int)."""
+    return "vfp_w(F, %d)[0]" % (4 * i)
+
+
+def _setw(e, i: int, expr: str) -> None:
+    e.line("vfp_pw(F, %d, %s)" % (4 * i, expr))
+
+
 def _bits(n: int, r: int) -> str:
     """The raw bits of register r as an expression."""
-    return "F[%d] | F[%d] << 32" % (2 * r, 2 * r + 1) if n == 64 else "F[%d]" % r
+    return "vfp_q(F, %d)[0]" % (8 * r) if n == 64 else _w(r)
 
 
 def _value(n: int, r: int) -> str:
     """Register r as a host float (for the fast path only: NaNs may lose bits)."""
     if n == 64:
-        return "vfp_ud(vfp_pii(F[%d], F[%d]))[0]" % (2 * r, 2 * r + 1)
-    return "vfp_uf(vfp_pI(F[%d]))[0]" % r
+        return "vfp_d(F, %d)[0]" % (8 * r)
+    return "vfp_f(F, %d)[0]" % (4 * r)
 
 
 def _store_value(e, n: int, r: int, expr: str) -> None:
     """Register r = a host float already in range (fast path)."""
     if n == 64:
-        e.line("F[%d], F[%d] = vfp_uii(vfp_pd(%s))" % (2 * r, 2 * r + 1, expr))
+        e.line("vfp_pd(F, %d, %s)" % (8 * r, expr))
     else:
-        e.line("F[%d] = vfp_uI(vfp_pf(%s))[0]" % (r, expr))
+        e.line("vfp_pf(F, %d, %s)" % (4 * r, expr))
 
 
 def _word(n: int, r: int) -> int:
@@ -181,8 +192,19 @@ def _enabled(e, vector_undef: bool = False, high: bool = False) -> None:
     if high:
         need.add("vfp_d32")
     if not need <= facts:
+        # Inline, a test that passes in the usual state (cp10 full access,
+        # D32DIS clear, no HCPTR trap, FPEXC.EN, no short vectors); the
+        # precise checks, in their order, only when it fails.
+        test = "c.fpexc & 0x%x and c.sys.cpacr & 0x%x == 0x%x and not c.sys.hcptr & 0x%x" % (
+            FPEXC_EN, CPACR_D32DIS | 3 << CPACR_CP10_SHIFT, 3 << CPACR_CP10_SHIFT,
+            HCPTR_TCP10 | HCPTR_TCP11)
+        if vector_undef:
+            test += " and not c.fpscr & 0x%x" % FPSCR_LEN_STRIDE
+        e.line("if not (%s):" % test)
+        e.indent(1)
         _guarded(e, "vfp_check_enabled(c, 0x%x, 0x%x, True, %s, %s)" % (
             e.pc, vfp_iss(_iss_cond(e) >> 20), vector_undef, high), "v is not None")
+        e.indent(-1)
     if "vfp_F" not in facts:
         e.line("F = c.fpregs")
     if e.cond in (0xE, 0xF) and not e.in_it_block:
@@ -204,16 +226,8 @@ def vfp_exec(c, fn, n: int, d: int, *srcs: int) -> None:
     """The slow path of a data-processing instruction: `fn` on the raw bits
     of the source words, the result to word(s) d, the flags to FPSCR."""
     F = c.fpregs
-    if n == 64:
-        ops = [F[s] | F[s + 1] << 32 for s in srcs]
-    else:
-        ops = [F[s] for s in srcs]
-    r, flags = fn(*ops, n, c.fpscr)
-    if n == 64:
-        F[d] = r & 0xFFFFFFFF
-        F[d + 1] = r >> 32
-    else:
-        F[d] = r
+    r, flags = fn(*[get_bits(F, n, s) for s in srcs], n, c.fpscr)
+    set_bits(F, n, d, r)
     if flags:
         vfp_raise(c, flags)
 
@@ -301,12 +315,35 @@ def arith_execute(e, name: str, n: int, d: int, rn: int, rm: int) -> None:
     _fast_result(e, n, fast, d, lambda: _slow(e, fn, n, d, rn, rm))
 
 
+# How each multiply-accumulate combines the accumulator x = Dd and the
+# product p = Dn * Dm (the pseudocode's negations): (sign of x, sign of p)
+MAC_SIGNS = {
+    "vfp_vmla": ("", "+"), "vfp_vmls": ("", "-"), "vfp_vnmla": ("-", "-"), "vfp_vnmls": ("-", "+"),
+    "vfp_vfma": ("", "+"), "vfp_vfms": ("", "-"), "vfp_vfnma": ("-", "-"), "vfp_vfnms": ("-", "+"),
+}
+_FUSED = ("vfp_vfma", "vfp_vfms", "vfp_vfnma", "vfp_vfnms")
+
+
 def mac_execute(e, fn: str, n: int, d: int, rn: int, rm: int) -> None:
-    """The multiply-accumulates, fused or not: the soft-float always (their
-    fast path would need exact intermediate checks)."""
+    """The multiply-accumulates, fused (one rounding: vfp/fastpath.py on the
+    fast path) or not (two: the product must itself be a normal number in
+    range for the fast path, and is rounded to single first in single
+    precision)."""
     _cost(e, "mac", n)
     _enabled(e, True, _uses_high(n, d, rn, rm))
-    _slow(e, fn, n, d, d, rn, rm)
+    sx, sp = MAC_SIGNS[fn]
+    e.line("x = %s%s" % (sx, _value(n, d)))
+    e.line("a = %s" % _value(n, rn))
+    e.line("b = %s" % _value(n, rm))
+    slow = lambda: _slow(e, fn, n, d, d, rn, rm)       # noqa: E731
+    if fn in _FUSED:
+        expr = "vfp_fma%d(x, %sa, b)" % (n, "-" if sp == "-" else "")
+    else:
+        lo, hi = _RANGE[n]
+        e.line("p = a * b")
+        product = "p" if n == 64 else "vfp_round32(p)"
+        expr = "x %s %s if %s < abs(p) <= %s else 0.0" % (sp, product, lo, hi)
+    _fast_result(e, n, expr, d, slow)
 
 
 def _three(name: str):
@@ -352,9 +389,9 @@ def bitop_execute(e, n: int, d: int, m: int, how: str) -> None:
     _enabled(e, True, _uses_high(n, d, m))
     hi_d, hi_m = (2 * d + 1, 2 * m + 1) if n == 64 else (d, m)
     if n == 64:
-        e.line("F[%d] = F[%d]" % (2 * d, 2 * m))
-    expr = {"mov": "F[%d]", "abs": "F[%d] & 0x7fffffff", "neg": "F[%d] ^ 0x80000000"}[how]
-    e.line("F[%d] = %s" % (hi_d, expr % hi_m))
+        _setw(e, 2 * d, _w(2 * m))
+    expr = {"mov": "%s", "abs": "%s & 0x7fffffff", "neg": "%s ^ 0x80000000"}[how]
+    _setw(e, hi_d, expr % _w(hi_m))
 
 
 for _name, _how in (("VMOV_reg", "mov"), ("VABS", "abs"), ("VNEG", "neg")):
@@ -380,10 +417,9 @@ def vmov_imm(e, f):
     _enabled(e, True, _uses_high(n, d))
     value = vfp_expand_imm(f["imm"], n)
     if n == 64:
-        e.line("F[%d] = 0x%x" % (2 * d, value & 0xFFFFFFFF))
-        e.line("F[%d] = 0x%x" % (2 * d + 1, value >> 32))
+        e.line("vfp_pq(F, %d, 0x%x)" % (8 * d, value))
     else:
-        e.line("F[%d] = 0x%x" % (d, value))
+        _setw(e, d, "0x%x" % value)
 
 
 # -- compare ------------------------------------------------------------------------------------
@@ -392,8 +428,8 @@ def vfp_cmp_slow(c, n: int, w1: int, w2: int, quiet_nan_exc: bool) -> None:
     """FPCompare() on the raw bits of words w1 (and w2, or +0 if negative):
     FPSCR.NZCV and the flags."""
     F = c.fpregs
-    x1 = F[w1] | F[w1 + 1] << 32 if n == 64 else F[w1]
-    x2 = 0 if w2 < 0 else (F[w2] | F[w2 + 1] << 32 if n == 64 else F[w2])
+    x1 = get_bits(F, n, w1)
+    x2 = 0 if w2 < 0 else get_bits(F, n, w2)
     nzcv, flags = sf.fp_compare(x1, x2, n, c.fpscr, quiet_nan_exc)
     set_fpscr(c, (c.fpscr & 0x0FFFFFFF) | nzcv | flags)
 
@@ -431,21 +467,16 @@ def vfp_convert(c, n_from: int, n_to: int, d: int, m: int, top_from: int = -1, t
     or high half of word m, as `top_from` says), converted, to the
     destination (a half: into word d's half `top_to`, the other kept)."""
     F = c.fpregs
-    if n_from == 64:
-        x = F[m] | F[m + 1] << 32
-    elif n_from == 16:
-        x = (F[m] >> (16 * top_from)) & 0xFFFF
+    if n_from == 16:
+        x = (get_bits(F, 32, m) >> (16 * top_from)) & 0xFFFF
     else:
-        x = F[m]
+        x = get_bits(F, n_from, m)
     r, flags = sf.fp_convert(x, n_from, n_to, c.fpscr)
-    if n_to == 64:
-        F[d] = r & 0xFFFFFFFF
-        F[d + 1] = r >> 32
-    elif n_to == 16:
+    if n_to == 16:
         shift = 16 * top_to
-        F[d] = (F[d] & ~(0xFFFF << shift)) | r << shift
+        set_bits(F, 32, d, (get_bits(F, 32, d) & ~(0xFFFF << shift)) | r << shift)
     else:
-        F[d] = r
+        set_bits(F, n_to, d, r)
     vfp_raise(c, flags)
 
 
@@ -489,13 +520,13 @@ def vfp_to_int(c, n: int, d: int, m: int, m_bits: int, frac_bits: int, unsigned:
     """FPToFixed() of word(s) m to word d, sign- or zero-extended from M
     bits to 32, or to 64 (`dest64`: the fixed-point forms in a D register)."""
     F = c.fpregs
-    x = F[m] | F[m + 1] << 32 if n == 64 else F[m]
-    r, flags = sf.fp_to_fixed(x, n, m_bits, frac_bits, unsigned, round_zero, c.fpscr)
+    r, flags = sf.fp_to_fixed(get_bits(F, n, m), n, m_bits, frac_bits, unsigned, round_zero, c.fpscr)
     if not unsigned and r >> (m_bits - 1):
         r -= 1 << m_bits
-    F[d] = r & 0xFFFFFFFF
     if dest64:
-        F[d + 1] = (r >> 32) & 0xFFFFFFFF
+        set_bits(F, 64, d, r & 0xFFFFFFFFFFFFFFFF)
+    else:
+        set_bits(F, 32, d, r & 0xFFFFFFFF)
     vfp_raise(c, flags)
 
 
@@ -505,12 +536,9 @@ def vfp_from_int(c, n: int, d: int, m: int, m_bits: int, frac_bits: int, unsigne
     forms round per FPSCR, the fixed-point forms to nearest (A8.8.306,
     A8.8.308: FixedToFP(..., round_to_nearest = TRUE))."""
     F = c.fpregs
-    r, flags = sf.fixed_to_fp(F[m], n, m_bits, frac_bits, unsigned, round_nearest, c.fpscr)
-    if n == 64:
-        F[d] = r & 0xFFFFFFFF
-        F[d + 1] = r >> 32
-    else:
-        F[d] = r
+    r, flags = sf.fixed_to_fp(get_bits(F, 32, m), n, m_bits, frac_bits, unsigned, round_nearest,
+                              c.fpscr)
+    set_bits(F, n, d, r)
     vfp_raise(c, flags)
 
 
@@ -525,11 +553,13 @@ def vcvt_fp_int(e, f):
     _cost(e, "cvt", n)
     _enabled(e, True, _uses_high(n, d))
     if n == 64:
-        x = "((F[%d] ^ 0x80000000) - 0x80000000)" % m if signed else "F[%d]" % m
+        x = "vfp_i(F, %d)[0]" % (4 * m) if signed else _w(m)
         _store_value(e, 64, d, "float(%s)" % x)
         return
-    e.line("x = %s" % ("((F[%d] ^ 0x80000000) - 0x80000000)" % m if signed else "F[%d]" % m))
-    e.line("if -0x1000000 <= x <= 0x1000000:")     # exact in single precision
+    # In single precision: exact up to 2^24; beyond, float(x) is exact and
+    # pack_into('<f') rounds it to nearest, right when the fast path holds.
+    e.line("x = %s" % ("vfp_i(F, %d)[0]" % (4 * m) if signed else _w(m)))
+    e.line("if -0x1000000 <= x <= 0x1000000 or %s:" % FAST)
     e.indent(1)
     _store_value(e, 32, d, "float(x)")
     e.indent(-1)
@@ -540,7 +570,10 @@ def vcvt_fp_int(e, f):
 @op(HANDLERS, "VCVT_int_fp", cycles=COST["cvt"][0])
 def vcvt_int_fp(e, f):
     """VCVT, VCVTR (to integer) (A8.8.305): U clear is unsigned; op set
-    rounds towards zero, clear uses FPSCR.RMode."""
+    rounds towards zero, clear uses FPSCR.RMode.  On the fast path (whose
+    mode is round to nearest, with IXC set) int() truncates and round()
+    rounds half to even; a result in range is the architecture's, with no
+    flag to raise."""
     n = 64 if f["sz"] else 32
     d = _reg(f["vd"], f["D"], False)
     m = _reg(f["vm"], f["M"], n == 64)
@@ -548,16 +581,13 @@ def vcvt_int_fp(e, f):
     round_zero = bool(f["op"])
     _cost(e, "cvt", n)
     _enabled(e, True, _uses_high(n, m))
-    slow = "vfp_to_int(c, %d, %d, %d, 32, 0, %s, %s)" % (n, d, _word(n, m), not signed, round_zero)
-    if round_zero and signed:
-        # int() truncates; exact or with IXC already set, no other flag
-        e.line("a = %s" % _value(n, m))
-        e.line("if %s and -2147483649.0 < a < 2147483648.0:" % FAST)
-        e.line("    F[%d] = int(a) & 0xffffffff" % d)
-        e.line("else:")
-        e.line("    " + slow)
-    else:
-        e.line(slow)
+    lo, hi = (-0x80000000, 0x7FFFFFFF) if signed else (0, 0xFFFFFFFF)
+    e.line("a = %s" % _value(n, m))
+    e.line("x = %s(a) if %s and -5e9 < a < 5e9 else -1 << 40" % ("int" if round_zero else "round", FAST))
+    e.line("if %d <= x <= %d:" % (lo, hi))
+    e.line("    vfp_pw(F, %d, x & 0xffffffff)" % (4 * d))
+    e.line("else:")
+    e.line("    vfp_to_int(c, %d, %d, %d, 32, 0, %s, %s)" % (n, d, _word(n, m), not signed, round_zero))
 
 
 @op(HANDLERS, "VCVT_fp_fixed", cycles=COST["cvt"][0])
@@ -591,19 +621,20 @@ def _load_words(e, n: int, r: int, address: str) -> None:
     """One register from memory: a word, or two in the order CPSR.E says
     (word1:word2 in big-endian, word2:word1 in little-endian)."""
     if n == 32:
-        e.line("F[%d] = ld32a(%s)" % (r, address))
+        _setw(e, r, "ld32a(%s)" % address)
         return
     e.line("w1 = ld32a(%s)" % address)
     e.line("w2 = ld32a((%s + 4) & 0xffffffff)" % address)
-    e.line("F[%d], F[%d] = (w2, w1) if c.E else (w1, w2)" % (2 * r, 2 * r + 1))
+    e.line("vfp_pii(F, %d, w2 if c.E else w1, w1 if c.E else w2)" % (8 * r))
 
 
 def _store_words(e, n: int, r: int, address: str) -> None:
     if n == 32:
-        e.line("st32a(%s, F[%d])" % (address, r))
+        e.line("st32a(%s, %s)" % (address, _w(r)))
         return
-    e.line("st32a(%s, F[%d] if c.E else F[%d])" % (address, 2 * r + 1, 2 * r))
-    e.line("st32a((%s + 4) & 0xffffffff, F[%d] if c.E else F[%d])" % (address, 2 * r, 2 * r + 1))
+    e.line("w1, w2 = vfp_ii(F, %d)" % (8 * r))
+    e.line("st32a(%s, w2 if c.E else w1)" % address)
+    e.line("st32a((%s + 4) & 0xffffffff, w1 if c.E else w2)" % address)
 
 
 def vldr_vstr_execute(e, load: bool, n: int, d: int, rn: int, imm32: int, add: bool) -> None:
@@ -687,7 +718,7 @@ def vmov_s_r(e, f):
         e.unpredictable()
         return
     _enabled(e)
-    e.line("F[%d] = R[%d]" % (_reg(f["vn"], f["N"], False), f["rt"]))
+    _setw(e, _reg(f["vn"], f["N"], False), "R[%d]" % f["rt"])
 
 
 @op(HANDLERS, "VMOV_r_s", cycles=TRANSFER_TO_CORE_CYCLES)
@@ -697,7 +728,7 @@ def vmov_r_s(e, f):
         e.unpredictable()
         return
     _enabled(e)
-    e.wr(f["rt"], "F[%d]" % _reg(f["vn"], f["N"], False))
+    e.wr(f["rt"], _w(_reg(f["vn"], f["N"], False)))
 
 
 def _pair_words(f) -> Optional[Tuple[int, int]]:
@@ -717,8 +748,8 @@ def vmov_rr_to(e, f):
         e.unpredictable()
         return
     _enabled(e, False, f["sz"] == 1 and words[0] >= 32)
-    e.line("F[%d] = R[%d]" % (words[0], f["rt"]))
-    e.line("F[%d] = R[%d]" % (words[1], f["rt2"]))
+    _setw(e, words[0], "R[%d]" % f["rt"])
+    _setw(e, words[1], "R[%d]" % f["rt2"])
 
 
 @op(HANDLERS, "VMOV_rr_from", cycles=TRANSFER_TO_CORE_CYCLES)
@@ -730,8 +761,8 @@ def vmov_rr_from(e, f):
         e.unpredictable()
         return
     _enabled(e, False, f["sz"] == 1 and words[0] >= 32)
-    e.wr(t, "F[%d]" % words[0])
-    e.wr(t2, "F[%d]" % words[1])
+    e.wr(t, _w(words[0]))
+    e.wr(t2, _w(words[1]))
 
 
 @op(HANDLERS, "VMOV_x_r", cycles=TRANSFER_TO_VFP_CYCLES)
@@ -742,7 +773,7 @@ def vmov_x_r(e, f):
         return
     d = _reg(f["vd"], f["D"], True)
     _enabled(e, False, d >= 16)
-    e.line("F[%d] = R[%d]" % (2 * d + f["index"], f["rt"]))
+    _setw(e, 2 * d + f["index"], "R[%d]" % f["rt"])
 
 
 @op(HANDLERS, "VMOV_r_x", cycles=TRANSFER_TO_CORE_CYCLES)
@@ -753,7 +784,7 @@ def vmov_r_x(e, f):
         return
     n = _reg(f["vn"], f["N"], True)
     _enabled(e, False, n >= 16)
-    e.wr(f["rt"], "F[%d]" % (2 * n + f["index"]))
+    e.wr(f["rt"], _w(2 * n + f["index"]))
 
 
 # -- VMRS, VMSR (A8.8.348, A8.8.349; B9.3.19, B9.3.20) --------------------------------------------
@@ -859,7 +890,8 @@ RUNTIME = {
     "vfp_check_enabled": vfp_check_enabled, "vfp_nmul": vfp_nmul,
     "fp_add": sf.fp_add, "fp_sub": sf.fp_sub, "fp_mul": sf.fp_mul, "fp_div": sf.fp_div,
     "fp_sqrt": sf.fp_sqrt, "vfp_host_sqrt": math.sqrt,
-    "vfp_pii": _II.pack, "vfp_uii": _II.unpack, "vfp_pd": _D.pack, "vfp_ud": _D.unpack,
-    "vfp_pI": _I.pack, "vfp_uI": _I.unpack, "vfp_pf": _F.pack, "vfp_uf": _F.unpack,
+    "vfp_round32": round32,
 }
+RUNTIME.update(ACCESSORS)
 RUNTIME.update(_MAC_FUNCTIONS)
+RUNTIME.update(vfp_fma32=vfp_fma32, vfp_fma64=vfp_fma64)
