@@ -213,15 +213,65 @@ def triage_vfp_log(mm):
             k = (off - vfp.LOG_OFFSET) // vfp.LOG_ENTRY
             what = LOG_FIELDS[(off - vfp.LOG_OFFSET) % vfp.LOG_ENTRY // 4]
             mm.culprit = insn
-            mm.triage_note = " [group %d: the log entry's %s differs]" % (k, what)
+            mm.triage_note = " [log entry %d (tested instruction %d): its %s differs]" % (k, k, what)
             return True
     return False
+
+
+def vfp_inputs(runner, case, insn):
+    """FPSCR and the source operands just before ``insn``, as pyxen15 has them
+    (equal to QEMU's when every earlier log entry agreed), for the report."""
+    m = runner.m
+    cpu = m.cpu
+    runner.load(case)
+    for _ in range(len(case.insns) + 8):
+        if cpu.pc == insn.addr:
+            break
+        m.run(max_insns=1)
+    else:
+        return "(pyxen15 never reached the instruction)"
+    out = ["fpscr=%08x" % cpu.fpscr]
+    for reg in insn.tmpl.fp.regs:
+        if reg.role != "dst":
+            double, num = reg.index(insn.f)
+            out.append("d%d=%016x" % (num, cpu.vfp_d(num)) if double
+                       else "s%d=%08x" % (num, cpu.vfp_s(num)))
+    if not insn.tmpl.fp.core_dst:
+        for fld in ("rt", "rt2"):
+            if fld in insn.f:
+                out.append("r%d=%08x" % (insn.f[fld], cpu.r[insn.f[fld]]))
+    return " ".join(out)
+
+
+def _log_words(data, k):
+    from . import vfp
+    off = vfp.LOG_OFFSET + vfp.LOG_ENTRY * k
+    return " ".join("%08x" % int.from_bytes(data[o:o + 4], "little")
+                    for o in range(off, off + vfp.LOG_ENTRY, 4))
+
+
+def explain_vfp(mm, runner):
+    """Extend the triage note of a VFP mismatch: the instruction, its inputs and
+    both log entries (FPSCR, core result, result low, result high)."""
+    case, insn = mm.case, mm.culprit
+    k = case.fp_tests.index(insn)
+    text = [t for a, t in disasm.disassemble(insn.encode(), insn.addr, case.thumb)]
+    try:
+        inputs = vfp_inputs(runner, case, insn)
+    except Exception as exc:      # best effort, as triage
+        inputs = "(inputs unavailable: %s)" % exc
+    mm.triage_note += ("\n  instruction: %s\n  inputs: %s\n  log QEMU:    %s\n"
+                       "  log pyxen15: %s" % (text[0] if text else "?", inputs,
+                                              _log_words(mm.ref.data, k),
+                                              _log_words(mm.got.data, k)))
 
 
 def triage(mm, runner):
     """Set ``mm.culprit`` by stepping both implementations."""
     case = mm.case
     if case.fp is not None and triage_vfp_log(mm):
+        if runner is not None:
+            explain_vfp(mm, runner)
         return
     by_addr = {i.addr: i for i in case.insns}
     try:

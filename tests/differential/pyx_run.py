@@ -33,23 +33,18 @@ class Failure:
 
 def fp_access(cpu):
     """(get_d, set_d, get_fpscr, set_fpscr, enable) for the core, or None while
-    the core has no VFP interface (see MISMATCHES.md for the agreed API)."""
+    the core has no VFP interface (MISMATCHES.md has the agreed API: D<n> as
+    64-bit ints through vfp_d/set_vfp_d, FPSCR and FPEXC by name)."""
     get_d = getattr(cpu, "vfp_d", None)
     set_d = getattr(cpu, "set_vfp_d", None)
-    if get_d is None or set_d is None or not hasattr(cpu, "fpscr"):
+    if get_d is None or set_d is None or not hasattr(cpu, "set_fpscr"):
         return None
-
-    def get_fpscr():
-        return cpu.fpscr
-
-    def set_fpscr(v):
-        cpu.fpscr = v
 
     def enable():
         cpu.sys.write("CPACR", 0x00F00000)
-        cpu.sys.write("FPEXC", 0x40000000)
+        cpu.set_reg("fpexc", 0x40000000)
 
-    return get_d, set_d, get_fpscr, set_fpscr, enable
+    return get_d, set_d, (lambda: cpu.fpscr), cpu.set_fpscr, enable
 
 
 class PyxRunner:

@@ -8,20 +8,25 @@ A VFP test case is a list of groups, each
 
 1. ``MOVW/MOVT rX, #fpscr; VMSR FPSCR, rX``: a fresh FPSCR (every rounding mode,
    FZ, DN, AHP on and off, random NZCV and cumulative flags; LEN = STRIDE = 0);
-2. operand set-ups: special values (vfp_values) moved into the source registers
-   through core registers (``VMOV Sn, Rt`` / ``VMOV Dm, Rt, Rt2``); sources not
-   set up keep whatever earlier groups left there, so results feed later groups;
+
+then TESTS_PER_GROUP times (the second instruction sees the first one's
+cumulative flags):
+
+2. operand set-ups: ``VLDR`` of special values (vfp_values) from the case's
+   constant pool into the source registers; sources not set up keep whatever
+   earlier groups left there, so results feed later groups;
 3. core set-ups for the instruction (load/store bases, VMOV/VMSR sources);
 4. the tested instruction (T32: sometimes alone in an IT block);
 5. the log: ``VMRS rX, FPSCR`` and stores of FPSCR, the core destinations and the
-   first floating-point destination to the group's 16-byte log entry at
-   ``[r11, #16*group]`` (r11 is reserved for this).
+   first floating-point destination to the instruction's 16-byte log entry at
+   ``[r11, #16*k]`` for the k-th tested instruction (r11 is reserved for this).
 
 So results and FPSCR (cumulative flags and NZCV included) are compared after
 every group, and D0-D31, FPSCR, r0-r14, APSR and the data block at the end.
 
 Data block layout of a VFP case (DATA_SIZE = 1 KiB): stores (VSTR, VSTM, VPUSH)
-go to the first 256 bytes, the log takes 0x100-0x2ff, loads read anywhere.
+go to the first 256 bytes, the log takes 0x100-0x2ff, the constant pool
+0x300-0x3ff; loads read anywhere.
 
 Template names (grep finds them here): VMLA_f VMLS_f VNMLS_f VNMLA_f VMUL_f
 VNMUL_f VADD_f VSUB_f VDIV_f VFNMS_f VFNMA_f VFMA_f VFMS_f VMOV_imm VMOV_ff VABS_f
@@ -42,9 +47,11 @@ LOG_REG = 11                    # holds the log base for the whole case
 STORE_SIZE = 0x100              # VSTR/VSTM/VPUSH write only below this offset
 LOG_OFFSET = 0x100
 LOG_ENTRY = 16
-GROUPS = 32                     # (RW_SIZE - LOG_OFFSET) // LOG_ENTRY
+POOL_OFFSET = 0x300             # the case's special values (ConstPool), read-only
+TESTS_PER_GROUP = 2             # tested instructions sharing a group's FPSCR
+GROUPS = 16                     # (RW_SIZE - LOG_OFFSET) // LOG_ENTRY // TESTS_PER_GROUP
 REFRESH_P = 0.7                 # chance that a source gets a fresh special value
-TIE_P = 0.3                     # VADD/VSUB: chance that m is a tie partner of n
+TIE_P = 0.3                     # VADD/VSUB: chance that m is n's pool partner
 IT_P = 0.25                     # T32: chance of a one-instruction IT block
 
 # Core registers for VFP streams: never the log base, SP only through plans, never PC.
@@ -281,8 +288,6 @@ row("VPUSH_d", "110 1 0 d:1 1 0 1101 vd:4 101 sz:1 imm8:8", "vfp_mem", regs=(D("
 row("VPOP_d", "110 0 1 d:1 1 1 1101 vd:4 101 sz:1 imm8:8", "vfp_mem", regs=(D(),),
     plan=FpMem(1, "IA", base=13), mnemonic=("VPOP", "VLDMIA", "VLDM"), weight=0.5)
 
-# The harness's own instructions (set-ups and the log), not drawn.
-HARNESS = ("VMOV_sr", "VMOV_drr", "VMSR_r", "VMRS_r", "VSTR_d")
 
 
 def _templates(isa):
@@ -343,30 +348,50 @@ def _core_set(isa, reg, value, role="setup"):
     return out
 
 
-def _fp_set(isa, rng, double, num, value):
-    """Set-up instructions putting ``value`` into S<num> or D<num>."""
-    pool = POOL[isa]
-    if double:
-        rt, rt2 = rng.sample(pool, 2)
-        out = _core_set(isa, rt, value & MASK32) + _core_set(isa, rt2, value >> 32)
-        out.append(_insn(isa, "VMOV_drr", "setup", rt=rt, rt2=rt2, m=num >> 4, vm=num & 15))
-        return out
-    rt = rng.choice(pool)
-    out = _core_set(isa, rt, value)
-    out.append(_insn(isa, "VMOV_sr", "setup", rt=rt, vn=num >> 1, n=num & 1))
-    return out
+class ConstPool:
+    """The special values of one case, in the read-only part of its data block
+    (POOL_OFFSET): 16 doubles, then 32 singles.  A source set-up is one VLDR
+    from here.  Pairs of floating-point slots (2i, 2i+1) are often a value and
+    its tie partner (half an ulp of it, or close), for VADD/VSUB."""
+
+    D_FP, D_FIX = range(0, 12), range(12, 16)
+    S_FP, S_INT, S_HALF = range(0, 20), range(20, 26), range(26, 32)
+
+    def __init__(self, rng):
+        self.d = [0] * 16
+        self.s = [0] * 32
+        for i in range(0, 12, 2):
+            self.d[i] = V.value64(rng)
+            self.d[i + 1] = (V.tie_partner64(rng, self.d[i]) if rng.random() < 0.5
+                             else V.value64(rng))
+        for i in self.D_FIX:
+            # the operand is the low 16 or 32 bits of the register; the rest is ignored
+            self.d[i] = V.int32(rng) | rng.getrandbits(32) << 32
+        for i in range(0, 20, 2):
+            self.s[i] = V.value32(rng)
+            self.s[i + 1] = (V.tie_partner32(rng, self.s[i]) if rng.random() < 0.5
+                             else V.value32(rng))
+        for i in self.S_INT:
+            self.s[i] = V.int32(rng)
+        for i in self.S_HALF:
+            self.s[i] = V.halves(rng)
+
+    def image(self):
+        return b"".join(v.to_bytes(8, "little") for v in self.d) + \
+            b"".join(v.to_bytes(4, "little") for v in self.s)
+
+    def slots(self, double, kind):
+        if double:
+            return self.D_FIX if kind == "fix" else self.D_FP
+        return {"int": self.S_INT, "fix": self.S_INT, "half": self.S_HALF}.get(kind, self.S_FP)
 
 
-def _source_value(rng, reg, f, double):
-    kind = reg.value
-    if kind == "int":
-        return V.int32(rng)
-    if kind == "half":
-        return V.halves(rng)
-    if kind == "fix":
-        # The operand is the low 16 or 32 bits of the register; the rest is ignored.
-        return V.int32(rng) | (rng.getrandbits(32) << 32 if double else 0)
-    return V.value64(rng) if double else V.value32(rng)
+def _fp_load(isa, double, num, slot):
+    """VLDR S<num>/D<num> from constant-pool ``slot``, relative to the log base."""
+    off = POOL_OFFSET - LOG_OFFSET + (8 * slot if double else 128 + 4 * slot)
+    fields = dict(d=num >> 4, vd=num & 15, sz=1) if double else \
+        dict(vd=num >> 1, d=num & 1, sz=0)
+    return _insn(isa, "VLDR_d", "setup", u=1, rn=LOG_REG, imm8=off // 4, **fields)
 
 
 class VfpGenerator:
@@ -389,15 +414,26 @@ class VfpGenerator:
         self.pool = pool
         self.weights = [tm.weight for tm in pool]
 
-    def _group(self, ctx, gi):
+    def _group(self, ctx, first):
+        """One group: an FPSCR, then TESTS_PER_GROUP tested instructions, each
+        with its source set-ups and its log entry (``first`` onwards)."""
+        isa, rng = self.isa, ctx.rng
+        items, tests = [], []
+        scratch = rng.choice(POOL[isa])
+        items += _core_set(isa, scratch, fpscr_value(rng))
+        items.append(_insn(isa, "VMSR_r", "setup", rt=scratch))
+        for k in range(TESTS_PER_GROUP):
+            insn = self._test(ctx, items)
+            items += self._log(insn, first + k)
+            tests.append(insn)
+        return gen.Group(items), tests
+
+    def _test(self, ctx, items):
+        """Draw a tested instruction; append its set-ups and itself to ``items``."""
         isa, rng = self.isa, ctx.rng
         tm = rng.choices(self.pool, self.weights)[0]
         insn = gen.draw(ctx, tm, seed_operands=False)
         info = tm.fp
-        items = []
-        scratch = rng.choice(POOL[isa])
-        items += _core_set(isa, scratch, fpscr_value(rng))
-        items.append(_insn(isa, "VMSR_r", "setup", rt=scratch))
         # Fresh special values for (some of) the floating-point sources.
         done = {}
         for reg in info.regs:
@@ -406,20 +442,22 @@ class VfpGenerator:
             double, num = reg.index(insn.f)
             if (double, num) in done:
                 continue
-            value = _source_value(rng, reg, insn.f, double)
+            slot = rng.choice(ctx.const_pool.slots(double, reg.value))
             if info.tie and reg.vfield == "vm" and done and rng.random() < TIE_P:
-                first = list(done.values())[0]
-                value = V.tie_partner64(rng, first) if double else V.tie_partner32(rng, first)
-            done[(double, num)] = value
-            items += _fp_set(isa, rng, double, num, value)
-        pre, _late = gen.materialize(ctx, insn.setup, insn.pins)
+                slot = list(done.values())[0] | 1      # the partner of n's slot
+            done[(double, num)] = slot
+            items.append(_fp_load(isa, double, num, slot))
+        # T32 reaches SP through a scratch register: never the log base.
+        pre, _late = gen.materialize(ctx, insn.setup, insn.pins | {LOG_REG})
+        if any(LOG_REG in (i.f.get("rd"), i.f.get("rt"), i.f.get("rt2"))
+               for i in pre + [insn] if i.tmpl.name != "STR_log") or LOG_REG in insn.writes:
+            raise gen.GenError("%s would overwrite the log base r%d" % (tm.name, LOG_REG))
         items += pre
         if isa == "t32" and rng.random() < IT_P:
             items.append(Insn(t32.BY_NAME["IT_n"], t32.it_fields(rng.randrange(15), []),
                               role="it"))
         items.append(insn)
-        items += self._log(insn, gi)
-        return gen.Group(items), insn
+        return insn
 
     def _log(self, insn, gi):
         """VMRS + stores of FPSCR, core and floating-point results to entry ``gi``."""
@@ -448,14 +486,18 @@ class VfpGenerator:
         slot = gen.slot_of(index)
         ctx = gen.Ctx(self.isa, rng, gen.data_addr(slot))
         ctx.pool4 = POOL[self.isa]
+        ctx.const_pool = ConstPool(rng)
         groups, tests = [], []
-        for gi in range(self.ngroups):
-            g, insn = self._group(ctx, gi)
+        for _ in range(self.ngroups):
+            g, more = self._group(ctx, len(tests))
             groups.append(g)
-            tests.append(insn)
+            tests += more
         case = gen._finish(self.isa, seed, index, slot, rng, ctx, groups)
         case.groups = self.ngroups
         case.regs[LOG_REG] = case.data_addr + LOG_OFFSET
+        data = bytearray(case.data)
+        data[POOL_OFFSET:gen.DATA_SIZE] = ctx.const_pool.image()
+        case.data = bytes(data)
         dregs = []
         for _ in range(32):
             if rng.random() < 0.5:
