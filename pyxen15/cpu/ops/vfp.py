@@ -266,11 +266,11 @@ def vfp_nmul(x1, x2, n, fpscr):
 
 # The three-operand operations: (soft-float function name, fast expression or None, cost class)
 ARITH = {
-    "VADD": ("fp_add", "a + b", "add"),
-    "VSUB": ("fp_sub", "a - b", "add"),
-    "VMUL": ("fp_mul", "a * b", "mul"),
-    "VNMUL": ("vfp_nmul", "-(a * b)", "mul"),
-    "VDIV": ("fp_div", "a / b if b else 0.0", "div"),
+    "VADD": ("fp_add", "fa + fb", "add"),
+    "VSUB": ("fp_sub", "fa - fb", "add"),
+    "VMUL": ("fp_mul", "fa * fb", "mul"),
+    "VNMUL": ("vfp_nmul", "-(fa * fb)", "mul"),
+    "VDIV": ("fp_div", "fa / fb if fb else 0.0", "div"),
 }
 MAC = {   # op bit -> (name, soft-float function)
     "VMLA_VMLS": (("VMLA", "vfp_vmla"), ("VMLS", "vfp_vmls")),
@@ -294,10 +294,10 @@ def _fast_result(e, n: int, expr: str, d: int, slow) -> None:
     """r = expr on the fast path; write it if it is a normal number, else
     run `slow` (which emits the slow path)."""
     lo, hi = _RANGE[n]
-    e.line("r = (%s) if %s else 0.0" % (expr, FAST))
-    e.line("if %s < abs(r) <= %s:" % (lo, hi))
+    e.line("fr = (%s) if %s else 0.0" % (expr, FAST))
+    e.line("if %s < abs(fr) <= %s:" % (lo, hi))
     e.indent(1)
-    _store_value(e, n, d, "r")
+    _store_value(e, n, d, "fr")
     e.indent(-1)
     e.line("else:")
     e.indent(1)
@@ -310,8 +310,8 @@ def arith_execute(e, name: str, n: int, d: int, rn: int, rm: int) -> None:
     fn, fast, cls = ARITH[name]
     _cost(e, cls, n)
     _enabled(e, True, _uses_high(n, d, rn, rm))
-    e.line("a = %s" % _value(n, rn))
-    e.line("b = %s" % _value(n, rm))
+    e.line("fa = %s" % _value(n, rn))
+    e.line("fb = %s" % _value(n, rm))
     _fast_result(e, n, fast, d, lambda: _slow(e, fn, n, d, rn, rm))
 
 
@@ -332,17 +332,17 @@ def mac_execute(e, fn: str, n: int, d: int, rn: int, rm: int) -> None:
     _cost(e, "mac", n)
     _enabled(e, True, _uses_high(n, d, rn, rm))
     sx, sp = MAC_SIGNS[fn]
-    e.line("x = %s%s" % (sx, _value(n, d)))
-    e.line("a = %s" % _value(n, rn))
-    e.line("b = %s" % _value(n, rm))
+    e.line("fx = %s%s" % (sx, _value(n, d)))
+    e.line("fa = %s" % _value(n, rn))
+    e.line("fb = %s" % _value(n, rm))
     slow = lambda: _slow(e, fn, n, d, d, rn, rm)       # noqa: E731
     if fn in _FUSED:
-        expr = "vfp_fma%d(x, %sa, b)" % (n, "-" if sp == "-" else "")
+        expr = "vfp_fma%d(fx, %sfa, fb)" % (n, "-" if sp == "-" else "")
     else:
         lo, hi = _RANGE[n]
-        e.line("p = a * b")
-        product = "p" if n == 64 else "vfp_round32(p)"
-        expr = "x %s %s if %s < abs(p) <= %s else 0.0" % (sp, product, lo, hi)
+        e.line("fp = fa * fb")
+        product = "fp" if n == 64 else "vfp_round32(fp)"
+        expr = "fx %s %s if %s < abs(fp) <= %s else 0.0" % (sp, product, lo, hi)
     _fast_result(e, n, expr, d, slow)
 
 
@@ -375,8 +375,8 @@ def vsqrt(e, f):
     d, _, m = _dreg(f)
     _cost(e, "sqrt", n)
     _enabled(e, True, _uses_high(n, d, m))
-    e.line("a = %s" % _value(n, m))
-    _fast_result(e, n, "vfp_host_sqrt(a) if 0.0 < a <= %s else 0.0" % _RANGE[n][1], d,
+    e.line("fa = %s" % _value(n, m))
+    _fast_result(e, n, "vfp_host_sqrt(fa) if 0.0 < fa <= %s else 0.0" % _RANGE[n][1], d,
                  lambda: _slow(e, "fp_sqrt", n, d, m))
 
 
@@ -439,11 +439,11 @@ def compare_execute(e, n: int, d: int, m: Optional[int], quiet_nan_exc: bool) ->
     +0.  Fast when neither is a NaN and FZ is clear (no flag can arise)."""
     _cost(e, "cmp", n)
     _enabled(e, True, _uses_high(n, d, m or 0))
-    e.line("a = %s" % _value(n, d))
-    e.line("b = %s" % ("0.0" if m is None else _value(n, m)))
-    e.line("if a == a and b == b and not c.fpscr & 0x%x:" % sf.FZ)
+    e.line("fa = %s" % _value(n, d))
+    e.line("fb = %s" % ("0.0" if m is None else _value(n, m)))
+    e.line("if fa == fa and fb == fb and not c.fpscr & 0x%x:" % sf.FZ)
     e.line("    c.fpscr = (c.fpscr & 0x0fffffff) | "
-           "(0x60000000 if a == b else 0x80000000 if a < b else 0x20000000)")
+           "(0x60000000 if fa == fb else 0x80000000 if fa < fb else 0x20000000)")
     e.line("else:")
     e.line("    vfp_cmp_slow(c, %d, %d, %d, %s)" % (n, _word(n, d), -1 if m is None else _word(n, m),
                                                    quiet_nan_exc))
@@ -490,17 +490,17 @@ def vcvt_f64_f32(e, f):
     n_from, n_to = (32, 64) if to_double else (64, 32)
     _cost(e, "cvt", 64)
     _enabled(e, True, _uses_high(64, d if to_double else m))
-    e.line("a = %s" % _value(n_from, m))
+    e.line("fa = %s" % _value(n_from, m))
     if to_double:
         # exact for every non-NaN single; with FZ a denormal would be flushed
-        e.line("if a == a and not c.fpscr & 0x%x:" % sf.FZ)
+        e.line("if fa == fa and not c.fpscr & 0x%x:" % sf.FZ)
         e.indent(1)
-        _store_value(e, 64, d, "a")
+        _store_value(e, 64, d, "fa")
         e.indent(-1)
         e.line("else:")
         e.line("    vfp_convert(c, 32, 64, %d, %d)" % (_word(64, d), m))
     else:
-        _fast_result(e, 32, "a", d, lambda: e.line("vfp_convert(c, 64, 32, %d, %d)" % (d, _word(64, m))))
+        _fast_result(e, 32, "fa", d, lambda: e.line("vfp_convert(c, 64, 32, %d, %d)" % (d, _word(64, m))))
 
 
 @op(HANDLERS, "VCVTB_VCVTT", cycles=COST["cvt"][0])
@@ -558,10 +558,10 @@ def vcvt_fp_int(e, f):
         return
     # In single precision: exact up to 2^24; beyond, float(x) is exact and
     # pack_into('<f') rounds it to nearest, right when the fast path holds.
-    e.line("x = %s" % ("vfp_i(F, %d)[0]" % (4 * m) if signed else _w(m)))
-    e.line("if -0x1000000 <= x <= 0x1000000 or %s:" % FAST)
+    e.line("ix = %s" % ("vfp_i(F, %d)[0]" % (4 * m) if signed else _w(m)))
+    e.line("if -0x1000000 <= ix <= 0x1000000 or %s:" % FAST)
     e.indent(1)
-    _store_value(e, 32, d, "float(x)")
+    _store_value(e, 32, d, "float(ix)")
     e.indent(-1)
     e.line("else:")
     e.line("    vfp_from_int(c, 32, %d, %d, 32, 0, %s, False)" % (d, m, not signed))
@@ -582,10 +582,10 @@ def vcvt_int_fp(e, f):
     _cost(e, "cvt", n)
     _enabled(e, True, _uses_high(n, m))
     lo, hi = (-0x80000000, 0x7FFFFFFF) if signed else (0, 0xFFFFFFFF)
-    e.line("a = %s" % _value(n, m))
-    e.line("x = %s(a) if %s and -5e9 < a < 5e9 else -1 << 40" % ("int" if round_zero else "round", FAST))
-    e.line("if %d <= x <= %d:" % (lo, hi))
-    e.line("    vfp_pw(F, %d, x & 0xffffffff)" % (4 * d))
+    e.line("fa = %s" % _value(n, m))
+    e.line("ix = %s(fa) if %s and -5e9 < fa < 5e9 else -1 << 40" % ("int" if round_zero else "round", FAST))
+    e.line("if %d <= ix <= %d:" % (lo, hi))
+    e.line("    vfp_pw(F, %d, ix & 0xffffffff)" % (4 * d))
     e.line("else:")
     e.line("    vfp_to_int(c, %d, %d, %d, 32, 0, %s, %s)" % (n, d, _word(n, m), not signed, round_zero))
 
@@ -671,8 +671,8 @@ def vldm_vstm_execute(e, load: bool, n: int, d: int, rn: int, imm8: int,
     for i in range(regs):
         address = "a" if i == 0 else "(a + %d) & 0xffffffff" % (i * step)
         if n == 64 and i:
-            e.line("b = %s" % address)
-            address = "b"
+            e.line("b2 = %s" % address)
+            address = "b2"
         (_load_words if load else _store_words)(e, n, d + i, address)
     if wback:
         e.wr(rn, "(R[%d] %s %d) & 0xffffffff" % (rn, "+" if increment else "-", words))

@@ -10,12 +10,13 @@ accessors in :data:`ACCESSORS`: ``vfp_d(F, 8*n)[0]``, ``vfp_pd(F, 8*n, x)``,
 ``vfp_w``/``vfp_pw`` for words ...).  The raw-bit paths keep every bit of
 a NaN; a float is written only when it is a finite non-NaN result.
 
-Why this shape, measured on "Dd = Dn * Dm" 3M times (ns per iteration,
-PyPy 3.9 / CPython 3.11): a bytearray with Struct.unpack_from/pack_into
-7 / 356; a list of 64 word ints converted through Struct.pack/unpack 57 /
-(more than CPython's 356); memoryview casts to 'd' 420 / 145; a list of
-Python floats 1.8 / 112, which cannot give S and D views of one storage
-without a conversion on every single-precision access.  PyPy is the
+Why this shape, measured on "Dd = Dn * Dm" (two reads, a range check, a
+write) in a loop, ns per operation on PyPy 3.9 / CPython 3.11: a bytearray
+through Struct.unpack_from/pack_into 7 / 356; a list of 64 word ints
+converted through Struct.pack/unpack 57 / 1245; memoryview casts of one
+bytearray to 'd' about 210 / 72; a list of Python floats 1.8 / 112, which
+cannot give S and D views of one storage without a conversion on every
+single-precision access.  PyPy is the
 runtime for long runs, so the bank is a bytearray.
 
 FPSCR is ``core.fpscr``, one int (VMSR writes it through
