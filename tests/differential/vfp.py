@@ -94,11 +94,10 @@ class Reg:
 class FpInfo:
     """What the generator needs to know about a VFP template beyond its bits."""
 
-    def __init__(self, regs=(), core_dst=(), tie=False, fixed=None):
+    def __init__(self, regs=(), core_dst=(), tie=False):
         self.regs = tuple(regs)
         self.core_dst = tuple(core_dst)      # core register fields written
-        self.tie = tie
-        self.fixed = fixed or {}
+        self.tie = tie                       # VADD/VSUB: m may be n's tie partner
 
 
 ROWS = []
@@ -111,9 +110,18 @@ def row(name, body, klass, regs=(), core_dst=(), mnemonic=None, check=None, plan
         weight=weight)))
 
 
-D = lambda role="dst", prec="sz", value="fp": Reg("vd", "d", prec, role, value)  # noqa: E731
-N = lambda prec="sz", value="fp": Reg("vn", "n", prec, "src", value)              # noqa: E731
-M = lambda prec="sz", value="fp": Reg("vm", "m", prec, "src", value)              # noqa: E731
+def D(role="dst", prec="sz", value="fp"):
+    """The Vd:D operand (Sd) or D:Vd (Dd)."""
+    return Reg("vd", "d", prec, role, value)
+
+
+def N(prec="sz", value="fp"):
+    return Reg("vn", "n", prec, "src", value)
+
+
+def M(prec="sz", value="fp"):
+    return Reg("vm", "m", prec, "src", value)
+
 
 # --- data processing, three registers (A7.5 table A7-16) ---------------------------
 # VMLA..VNMLA round twice (multiply, then add); VFMA..VFNMS once (fused).
@@ -195,10 +203,12 @@ class CoreValue:
 
 
 def _rt_rt2_distinct(f):
+    """VMOV to two core registers: t == t2 is UNPREDICTABLE (A8.8.345/346)."""
     return f["rt"] != f["rt2"]
 
 
 def _pair_ok(f):
+    """Two singles: S31 has no S32 after it (UNPREDICTABLE); distinct cores."""
     return (f["vm"] << 1 | f["m"]) != 31 and f["rt"] != f["rt2"]
 
 
@@ -252,7 +262,7 @@ class FpMem:
         if self.mode != "off":
             top = 16 if f["sz"] else 32
             count = rng.randint(1, min(top, 4 if rng.random() < 0.6 else top))
-            first = rng.randrange(0, 33 - count if f["sz"] else 33 - count)
+            first = rng.randrange(0, 33 - count)          # d + regs <= 32
             if f["sz"]:
                 f["d"], f["vd"] = first >> 4, first & 15
                 f["imm8"] = 2 * count
