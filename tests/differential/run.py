@@ -179,7 +179,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     isas = ("a32", "t32") if args.isa == "both" else (args.isa,)
     if args.selfcheck:
-        return _selfcheck(isas)
+        return _selfcheck(isas, args.vfp)
     from .pyx_run import PyxRunner
     runner = PyxRunner()
     status = 0
@@ -231,15 +231,17 @@ def _one(isa, args, runner):
     return 0 if mm.diffs == [] and not isinstance(got, compare.Failure) else 1
 
 
-def _selfcheck(isas):
+def _selfcheck(isas, vfp_streams=False):
     from . import selfcheck
     status = 0
     for isa in isas:
         t0 = time.time()
-        bad = selfcheck.mnemonic_mismatches(isa)
-        crashes = selfcheck.qemu_crashes(isa)
-        print("%s: %d templates, %d objdump mnemonic mismatches, %d templates crash QEMU (%.1fs)"
-              % (isa.upper(), len(gen.templates(isa)), len(bad), len(crashes), time.time() - t0))
+        bad = selfcheck.mnemonic_mismatches(isa, vfp_streams=vfp_streams)
+        crashes = selfcheck.qemu_crashes(isa, vfp_streams=vfp_streams)
+        pool = vfp.templates(isa) if vfp_streams else gen.templates(isa)
+        print("%s%s: %d templates, %d objdump mnemonic mismatches, %d templates crash QEMU (%.1fs)"
+              % (isa.upper(), " VFP" if vfp_streams else "", len(pool), len(bad), len(crashes),
+                 time.time() - t0))
         for b in bad[:20]:
             print("  mnemonic:", b)
         for name, reports in sorted(crashes.items()):
