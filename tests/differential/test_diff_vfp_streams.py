@@ -29,3 +29,21 @@ def test_vfp_streams_match_qemu(vfp_batch, seed, pyx_runner):
     share = run.MIN_VFP_TESTED * count // run.DEFAULT_VFP_CASES[isa]
     assert res.vfp_tested >= share, "only %d drawn VFP instructions executed in %d cases" % (
         res.vfp_tested, count)
+
+
+@pytest.mark.parametrize("isa", ("a32", "t32"))
+def test_smoke_vfp_wrong_operand_on_pyxen15_is_caught(isa, pyx_runner):
+    """One flipped mantissa bit in the constant pool (pyxen15's copy only) must
+    show in a log entry and be pinned on an instruction that loaded it."""
+    from . import compare, qemu_ref
+    case = vfp.VfpGenerator(isa, groups=12).case("perturb", 3)
+    ref = qemu_ref.run_batch([case])[0]
+    data = bytearray(case.data)
+    for off in range(vfp.POOL_OFFSET, len(data), 4):
+        data[off] ^= 0x01                    # the low mantissa bit of every pool word
+    case.data = bytes(data)
+    got, _ = pyx_runner.run(case)
+    mm = compare.compare(case, ref, got)
+    assert mm is not None and any(d[0].startswith("mem+") for d in mm.diffs)
+    compare.triage(mm, pyx_runner)
+    assert mm.culprit in case.fp_tests and "log entry" in mm.triage_note
