@@ -257,3 +257,9 @@ def test_api_names():
     assert c.reg("s6") == 0x89ABCDEF and c.reg("s7") == 0x01234567
     c.set_reg("fpscr", 0xFFFFFFFF)
     assert c.reg("fpscr") == 0xFFF7009F and c.reg("mvfr1") == MVFR1
+
+
+def test_short_vectors_leave_compares_and_conversions_alone():
+    """VCMP and VCVT are always scalar, so LEN != 0 does not make them UNDEFINED."""
+    c = run_vfp("vcmp.f64 d0, d1\nvcvt.f64.f32 d2, s0", dregs={0: d(1.0), 1: d(2.0)}, fpscr=1 << 16)
+    assert c.fpscr >> 28 == 0x8 and c.mode == 0x13

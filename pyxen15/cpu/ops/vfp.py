@@ -29,9 +29,11 @@ Access control (B1.14, CheckVFPEnabled) is checked at run time, once per
 block for what a block needs: CPACR, HCPTR and FPEXC.EN can change only
 through instructions that end a block (MCR, VMSR, exception entry), so
 after one unconditional VFP instruction has passed the check the rest of
-the block need not repeat it.  The data-processing instructions are also
+the block need not repeat it.  The data-processing instructions that short
+vectors would repeat (the arithmetic, VMOV, VABS, VNEG, VSQRT) are also
 UNDEFINED while FPSCR.LEN or STRIDE is nonzero: the A15 has no short
-vectors.
+vectors.  Compares and conversions are scalar whatever LEN says (VFPv3),
+so they run (as on QEMU's cortex-a15).
 
 Cycle classes are the Cortex-A15 latencies of
 /work/shared/reference/cortex-a15-timing.md (add 6/10, mul 7/12, div
@@ -165,11 +167,6 @@ def _w(i: int) -> str:
 
 def _setw(e, i: int, expr: str) -> None:
     e.line(_bank("vfp_pw", 4 * i, expr))
-
-
-def _bits(n: int, r: int) -> str:
-    """The raw bits of register r as an expression."""
-    return _bank("vfp_q", 8 * r) + "[0]" if n == 64 else _w(r)
 
 
 def _value(n: int, r: int) -> str:
@@ -460,7 +457,7 @@ def compare_execute(e, n: int, d: int, m: Optional[int], quiet_nan_exc: bool) ->
     """VCMP, VCMPE (A8.8.290): FPSCR.NZCV = the comparison of Dd with Dm or
     +0.  Fast when neither is a NaN and FZ is clear (no flag can arise)."""
     _cost(e, "cmp", n)
-    _enabled(e, True, _uses_high(n, d, m or 0))
+    _enabled(e, False, _uses_high(n, d, m or 0))
     e.line("fa = %s" % _value(n, d))
     e.line("fb = %s" % ("0.0" if m is None else _value(n, m)))
     e.line("if fa == fa and fb == fb and not c.fpscr & 0x%x:" % sf.FZ)
@@ -511,7 +508,7 @@ def vcvt_f64_f32(e, f):
     m = _reg(f["vm"], f["M"], not to_double)
     n_from, n_to = (32, 64) if to_double else (64, 32)
     _cost(e, "cvt", 64)
-    _enabled(e, True, _uses_high(64, d if to_double else m))
+    _enabled(e, False, _uses_high(64, d if to_double else m))
     e.line("fa = %s" % _value(n_from, m))
     if to_double:
         # exact for every non-NaN single; with FZ a denormal would be flushed
@@ -530,7 +527,7 @@ def vcvtb_vcvtt(e, f):
     """VCVTB, VCVTT (A8.8.311): between single precision and the bottom
     (B) or top (T) half of a single register, with FPSCR.AHP."""
     d, _, m = _dreg(f)
-    _enabled(e, True)
+    _enabled(e)
     if f["op"]:       # single to half
         e.line("vfp_convert(c, 32, 16, %d, %d, -1, %d)" % (d, m, f["top"]))
     else:
@@ -573,7 +570,7 @@ def vcvt_fp_int(e, f):
     m = _reg(f["vm"], f["M"], False)
     signed = bool(f["op"])
     _cost(e, "cvt", n)
-    _enabled(e, True, _uses_high(n, d))
+    _enabled(e, False, _uses_high(n, d))
     if n == 64:
         x = _bank("vfp_i", 4 * m) + "[0]" if signed else _w(m)
         _store_value(e, 64, d, "float(%s)" % x)
@@ -602,7 +599,7 @@ def vcvt_int_fp(e, f):
     signed = f["U"] == 1
     round_zero = bool(f["op"])
     _cost(e, "cvt", n)
-    _enabled(e, True, _uses_high(n, m))
+    _enabled(e, False, _uses_high(n, m))
     lo, hi = (-0x80000000, 0x7FFFFFFF) if signed else (0, 0xFFFFFFFF)
     e.line("fa = %s" % _value(n, m))
     e.line("ix = %s(fa) if %s and -5e9 < fa < 5e9 else -1 << 40" % ("int" if round_zero else "round", FAST))
@@ -628,7 +625,7 @@ def vcvt_fp_fixed(e, f):
         return
     unsigned = f["U"] == 1
     _cost(e, "cvt", n)
-    _enabled(e, True, _uses_high(n, d))
+    _enabled(e, False, _uses_high(n, d))
     w = _word(n, d)
     if f["op"]:
         e.line("vfp_to_int(c, %d, %d, %d, %d, %d, %s, True, %s)" % (

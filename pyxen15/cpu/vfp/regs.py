@@ -7,7 +7,8 @@ halves of D<n> and D16-D31 exist only as D registers.  Translated code
 reads and writes it with ``struct``'s unpack_from/pack_into as whatever it
 needs: '<d' and '<f' for arithmetic, '<I' and '<Q' for bits (the
 accessors in :data:`ACCESSORS`: ``vfp_d(F, 8*n)[0]``, ``vfp_pd(F, 8*n, x)``,
-``vfp_w``/``vfp_pw`` for words ...).  The raw-bit paths keep every bit of
+``vfp_w``/``vfp_pw`` for words ...; on PyPy the same calls spelled
+``vfp_unpack_from('<d', F, 8*n)``, see ops/vfp.py).  The raw-bit paths keep every bit of
 a NaN; a float is written only when it is a finite non-NaN result.
 
 Why this shape, measured on "Dd = Dn * Dm" (two reads, a range check, a
