@@ -7,7 +7,9 @@
  * This guest does that in A32 and T32, for arithmetic, FPSCR accesses,
  * loads and stores, with CPACR.cp10/cp11 denying access instead of FPEXC,
  * for a conditional VFP instruction that fails its condition, and with
- * FPSCR.LEN set (the A15 has no short vectors).  It prints what each trap
+ * FPSCR.LEN set (the A15 has no short vectors: the data-processing
+ * instructions that would repeat are UNDEFINED, compares and conversions
+ * are scalar and run).  It prints what each trap
  * looked like (LR relative to the instruction, SPSR mode and T bit, the
  * instruction, FPEXC) and the results.  The same ELF prints the same lines
  * under QEMU (-M vexpress-a15, with or without secure=off,virtualization=on)
@@ -285,6 +287,16 @@ int main(void)
     uart_puts(" after ");
     uart_puthex32(fpscr_read());
     uart_puts("\n");
+
+    /* Compares and conversions are scalar whatever LEN says: no UNDEF. */
+    __asm__ volatile(VFP "vmsr fpscr, %0" : : "r"(0x00010000u));
+    first = ntraps;
+    __asm__ volatile(VFP "vcmp.f64 d0, d1\n\tvcvt.f32.f64 s10, d0" ::: "memory");
+    report("fpscr.len vcmp/vcvt", first);
+    uart_puts(" fpscr ");
+    uart_puthex32(fpscr_read());
+    uart_puts("\n");
+    __asm__ volatile(VFP "vmsr fpscr, %0" : : "r"(0u));
 
     uart_puts("vfplazy: done\n");
     return 0;

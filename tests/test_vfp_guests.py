@@ -30,7 +30,8 @@ QEMU = shutil.which("qemu-system-arm")
 MUST_CONTAIN = {
     "vfplazy": [("traps 00000001 [lr-insn 00000004 mode 00000013", 5),
                 ("traps 00000001 [lr-insn 00000002 mode 00000033", 1),
-                ("vmoveq not passed: traps 00000000", 1), ("vfplazy: done\n", 1)],
+                ("vmoveq not passed: traps 00000000", 1),
+                ("fpscr.len vcmp/vcvt: traps 00000000", 1), ("vfplazy: done\n", 1)],
     "vfptrap": [(" ec 00000007 il 00000001 cv 00000001 cond 0000000e", 5),
                 (" ec 00000008 il 00000001", 3), ("vfptrap: done\n", 1)],
 }
