@@ -7,13 +7,16 @@ set -euo pipefail
 cd "$(dirname "$0")"
 qemu=${1:-qemu-system-arm}
 expected_checksum=$(cat bench.expected)
+expected_fp_checksum=$(cat fpbench.expected)
 failures=0
 
-# check NAME WANT_STATUS WANT_TEXT...
+machine=vexpress-a15
+
+# check NAME WANT_STATUS WANT_TEXT...   (on $machine)
 check() {
     local name=$1 want_status=$2 status=0 out
     shift 2
-    out=$(QEMU_AUDIO_DRV=none timeout 60 "$qemu" -M vexpress-a15 -semihosting \
+    out=$(QEMU_AUDIO_DRV=none timeout 60 "$qemu" -M "$machine" -semihosting \
           -nographic -monitor none -kernel "build/$name.elf" 2>&1 </dev/null) || status=$?
     local ok=1
     [ "$status" -eq "$want_status" ] || ok=0
@@ -36,6 +39,12 @@ check undef 129 "guest: unexpected undefined instruction exception"
 check semiwrite 0 "semihosting: SYS_WRITE0" "semihosting: SYS_WRITEC" "semihosting: SYS_WRITE"
 check bench 0 "bench checksum: $expected_checksum"
 check bench-thumb 0 "bench checksum: $expected_checksum"
+check fpbench 0 "fpbench checksum: $expected_fp_checksum"
+check vfplazy 0 "vfplazy: done"
+# Started in HYP mode, with a monitor of its own there.
+machine=vexpress-a15,secure=off,virtualization=on
+check vfplazy 0 "vfplazy: done"
+check vfptrap 0 "vfptrap: done"
 
 # The MMU conformance guests start in HYP (virtualization=on) and end with
 # "NAME: done"; tests/conformance/test_mmu_guests.py compares their output

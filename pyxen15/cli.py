@@ -116,7 +116,7 @@ def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, sm
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="one JSON object instead of a line of text")
+@click.option("--json", "as_json", is_flag=True, help="one JSON object (a line) per workload instead of text")
 @click.option("--image", type=click.Path(dir_okay=False), help="the workload (default: guests/build/bench.elf)")
 @click.option("--mmu", "variant", type=click.Choice(["off", "s1", "s12"]), default="off",
               help="MMU off, LPAE stage 1 (4 KiB pages), or stage 1 + stage 2 entered from HYP")
@@ -124,10 +124,13 @@ def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, sm
               help="run all three --mmu variants, each in a fresh process of this runtime")
 @click.option("--repeat", type=click.IntRange(1, 10), default=1,
               help="run the variants in turn N times and keep each one's fastest run")
-def bench(as_json, image, variant, every, repeat):
+@click.option("--fp", "with_fp", is_flag=True,
+              help="also the floating-point workload (guests/build/fpbench.elf), one more line")
+def bench(as_json, image, variant, every, repeat, with_fp):
     """Run the fixed CPU-bound workload and report guest MIPS."""
     from .bench import VARIANTS, run_bench, run_bench_process
     image = image or _default_bench()
+    fp_image = _default_bench("fpbench.elf") if with_fp else None
     variants = VARIANTS if every else (variant,)
     best = {}
     for _ in range(repeat):
@@ -138,6 +141,9 @@ def bench(as_json, image, variant, every, repeat):
             if v not in best or r["cpu_seconds"] < best[v]["cpu_seconds"]:
                 best[v] = r
     records = [best[v] for v in variants]
+    fp = None
+    if fp_image is not None:
+        fp = run_bench_process(fp_image, "off") if every or repeat > 1 else run_bench(fp_image, "off")
     if as_json:
         if every:
             base = records[0]["cpu_mips"]
@@ -145,6 +151,8 @@ def bench(as_json, image, variant, every, repeat):
                                    "ratios": {r["variant"]: round(r["cpu_mips"] / base, 3) for r in records}}))
         else:
             click.echo(json.dumps(records[0]))
+        if fp is not None:
+            click.echo(json.dumps(fp))
         return
     for r in records:
         label = "" if not every and r["variant"] == "off" else " [mmu %s]" % r["variant"]
@@ -155,6 +163,9 @@ def bench(as_json, image, variant, every, repeat):
                 ratio += ", %.0f%% of off" % (100 * r["cpu_mips"] / records[0]["cpu_mips"])
         click.echo("bench%s: %d instructions in %.2f s = %.2f MIPS%s (%s)" % (
             label, r["instructions"], r["seconds"], r["mips"], ratio, r["runtime"]))
+    if fp is not None:
+        click.echo("fpbench: %d instructions in %.2f s = %.2f MIPS (%s)" % (
+            fp["instructions"], fp["seconds"], fp["mips"], fp["runtime"]))
 
 
 # -- pyxen15 boot: Linux on the board (board_vexpress/linux_boot.py) ----------------
@@ -238,9 +249,9 @@ def _boot_stats(m, elapsed: float) -> None:
         m.icount, elapsed, m.icount / elapsed / 1e6 if elapsed else 0.0), err=True)
 
 
-def _default_bench() -> str:
+def _default_bench(name: str = "bench.elf") -> str:
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    path = os.path.join(root, "guests", "build", "bench.elf")
+    path = os.path.join(root, "guests", "build", name)
     if not os.path.exists(path):
         raise PyxenError("%s not found: build the guests first (make guests)" % path)
     return path

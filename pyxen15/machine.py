@@ -112,6 +112,7 @@ class Machine:
         A/I/F masked, ARM state; and the GIC's."""
         for cpu in self.cpus:
             cpu.sys.reset()
+            cpu.vfp_reset()
             cpu.set_cpsr(0x1D3 if not hyp else 0x1DA)
             cpu.pc = 0
         self.gic.reset()

@@ -116,12 +116,15 @@ def test_bad_pypy_jit_setting_is_one_line():
         one_error_line(p)
 
 
-def test_bench_runs_the_fixed_workload_and_reports_mips():
-    """The bench guest gives QEMU's checksum after exactly QEMU's instruction count."""
-    p = pyxen15("bench", "--json")
+def test_bench_runs_the_fixed_workloads_and_reports_mips():
+    """The integer and (--fp) floating-point bench guests give QEMU's checksums
+    after exactly QEMU's instruction counts, one JSON record each."""
+    p = pyxen15("bench", "--fp", "--json")
     assert p.returncode == 0, p.stderr
-    record = json.loads(p.stdout)
-    with open(os.path.join(ROOT, "guests", "bench.expected")) as f:
-        assert record["output"] == "bench checksum: " + f.read().strip()
-    assert record["instructions"] == qemu_count("bench.elf")
-    assert record["mips"] > 0 and record["runtime"].startswith(sys.implementation.name)
+    records = [json.loads(line) for line in p.stdout.splitlines()]
+    assert len(records) == 2
+    for record, name in zip(records, ("bench", "fpbench")):
+        with open(os.path.join(ROOT, "guests", name + ".expected")) as f:
+            assert record["output"] == name + " checksum: " + f.read().strip()
+        assert record["instructions"] == qemu_count(name + ".elf")
+        assert record["mips"] > 0 and record["runtime"].startswith(sys.implementation.name)

@@ -18,9 +18,12 @@ RAM_SIZE = 1 << 30
 
 A32_GUESTS = ["hello", "exit3", "undef", "semiwrite", "bench"]
 THUMB_GUESTS = ["hello-thumb", "bench-thumb"]
-ALL_GUESTS = A32_GUESTS + THUMB_GUESTS
+SOFT_GUESTS = A32_GUESTS + THUMB_GUESTS
+HF_GUESTS = ["fpbench"]                 # hard-float ABI, VFPv4-D32, no NEON
+ALL_GUESTS = SOFT_GUESTS + HF_GUESTS
 
 BENCH_CHECKSUM = (GUESTS_DIR / "bench.expected").read_text().strip()
+FPBENCH_CHECKSUM = (GUESTS_DIR / "fpbench.expected").read_text().strip()
 
 # name -> (exit status, texts the console must contain)
 EXPECTED_BEHAVIOUR = {
@@ -32,6 +35,7 @@ EXPECTED_BEHAVIOUR = {
                       "semihosting: SYS_WRITE\n"]),
     "bench": (0, ["bench checksum: %s\n" % BENCH_CHECKSUM]),
     "bench-thumb": (0, ["bench checksum: %s\n" % BENCH_CHECKSUM]),
+    "fpbench": (0, ["fpbench checksum: %s\n" % FPBENCH_CHECKSUM]),
 }
 
 
@@ -102,12 +106,45 @@ def test_guest_has_a_raw_image_and_disassembly(built, name):
     assert "<_start>:" in (built / ("%s.dis" % name)).read_text()
 
 
-@pytest.mark.parametrize("name", ALL_GUESTS)
+@pytest.mark.parametrize("name", SOFT_GUESTS)
 def test_guest_code_has_no_vfp_or_neon_instructions(built, name):
     insns = disassemble(built / ("%s.elf" % name))
     fp = [(hex(a), m, o) for a, m, o, _ in insns
           if m.startswith("v") or "p10" in o or "p11" in o]
     assert insns and not fp
+
+
+# The VFP instructions (DDI 0406C A7.5-A7.9), as capstone names them.
+VFP_MNEMONICS = {"vadd", "vsub", "vmul", "vnmul", "vdiv", "vsqrt", "vabs", "vneg", "vmla",
+                 "vmls", "vnmla", "vnmls", "vfma", "vfms", "vfnma", "vfnms", "vcmp", "vcmpe",
+                 "vcvt", "vcvtr", "vcvtb", "vcvtt", "vmov", "vldr", "vstr", "vldmia", "vldmdb",
+                 "vstmia", "vstmdb", "vpush", "vpop", "vmrs", "vmsr"}
+VFP_TYPES = {"f32", "f64", "f16", "s32", "u32", "s16", "u16", "32"}
+CONDS = ("eq", "ne", "hs", "lo", "mi", "pl", "vs", "vc", "hi", "ls", "ge", "lt", "gt", "le",
+         "cs", "cc")
+
+
+def _vfp_base(mnemonic):
+    parts = mnemonic.split(".")
+    base = parts[0]
+    if base not in VFP_MNEMONICS and base[-2:] in CONDS:
+        base = base[:-2]
+    return base, parts[1:]
+
+
+def test_fpbench_uses_vfp_arithmetic_conversions_and_compares_but_no_neon(built):
+    insns = disassemble(built / "fpbench.elf")
+    vector = [(hex(a), m, o) for a, m, o, _ in insns if m.startswith("v")]
+    used = set()
+    for a, m, o in vector:
+        base, types = _vfp_base(m)
+        assert base in VFP_MNEMONICS and set(types) <= VFP_TYPES, (a, m, o)
+        assert not any(tok.strip().startswith("q") for tok in o.replace("{", "").split(",")), \
+            (a, m, o)
+        used.add(base)
+    for needed in ("vfma", "vdiv", "vsqrt", "vcvt", "vcvtr", "vcmpe", "vmrs", "vmsr", "vldr",
+                   "vstr"):
+        assert needed in used, needed
 
 
 @pytest.mark.parametrize("name,thumb", [("bench", False), ("bench-thumb", True)])
@@ -129,7 +166,7 @@ def test_thumb_guests_run_main_in_thumb_and_startup_in_arm(built):
 
 
 def test_a32_guests_contain_no_thumb_code(built):
-    for name in A32_GUESTS:
+    for name in A32_GUESTS + HF_GUESTS:
         assert not any(t for _, _, _, t in disassemble(built / ("%s.elf" % name))), name
 
 
@@ -158,6 +195,7 @@ def test_guest_behaves_as_expected_under_qemu(built, name):
         assert text in console
 
 
-def test_bench_expected_is_one_hex_word():
-    assert BENCH_CHECKSUM.startswith("0x") and len(BENCH_CHECKSUM) == 10
-    int(BENCH_CHECKSUM, 16)
+@pytest.mark.parametrize("checksum", [BENCH_CHECKSUM, FPBENCH_CHECKSUM])
+def test_bench_expected_is_one_hex_word(checksum):
+    assert checksum.startswith("0x") and len(checksum) == 10
+    int(checksum, 16)

@@ -37,6 +37,7 @@
 /* Exit status of a guest stopped by an unexpected exception: 0x80 + vector. */
 #define EXC_STATUS_BASE 0x80
 
+
     .section .vectors, "ax"
     .align 5                    @ VBAR needs 32-byte alignment
     .global _start

@@ -29,6 +29,7 @@ from .decode import FAMILIES, decode, is_t32_prefix
 from .ops.operands import shift_c
 from .state import MODE_HYP, MODE_USR, RegisterState
 from .translate import Block, Emitter, compile_block, COND_AL, MASK32
+from .vfp.regs import VFPRegisters
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +46,11 @@ class StopRun(Exception):
         self.exit_code = exit_code
 
 
-class Core(RegisterState, exceptions.ExceptionsMixin):
+class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
     def __init__(self, tlb: SoftTLB, sysregs_factory: Callable[["Core"], object],
                  events: Optional[Events] = None):
         RegisterState.__init__(self)
+        self.vfp_reset()
         self.tlb = tlb
         self.cycles = 0
         self.icount = 0

@@ -10,10 +10,10 @@ separate tables.  T32 words are ``hw1 << 16 | hw2``.
 from typing import Dict
 
 from .decodetree import Decoder, bind, parse_table
-from .ops import branch, dataproc, loadstore, media, multiply, system
+from .ops import branch, dataproc, loadstore, media, multiply, system, vfp
 from .translate import Insn
 
-FAMILIES = (dataproc, multiply, media, loadstore, branch, system)
+FAMILIES = (dataproc, multiply, media, loadstore, branch, system, vfp)
 
 # Field letters shared by every family of an instruction set; families add
 # their own through FIELDS.  Names follow the ARM ARM's encoding diagrams.

@@ -92,6 +92,10 @@ class Emitter:
         self.ended = False
         self.returned = False            # the last instruction always returns
         self._tmp = 0
+        # run-time checks this block has made unconditionally so far, which
+        # hold to its end (e.g. the VFP access check: what could change the
+        # answer ends a block)
+        self.facts = set()
         # per instruction
         self.pc = 0
         self.size = 4

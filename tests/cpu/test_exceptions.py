@@ -371,7 +371,8 @@ CP_TRAPS = [
      hsr(0x04, 1 << 24 | 0xE << 20 | 1 << 10 | 14 << 1 | 1)),
     ("dbgdidr_trapped_by_hdcr_tda", "mrc p14, 0, r0, c0, c0, 0", SVC, {"hdcr": 1 << 9},
      hsr(0x05, cp_iss(0, 0, 0, 0, 0, 1))),
-    ("vmrs_trapped_by_hcptr_tcp10", ".fpu vfpv4\nvmrs r0, fpscr", SVC, {"hcptr": 0x33FF | 1 << 10},
+    ("vmrs_trapped_by_hcptr_tcp10", ".fpu vfpv4\nvmrs r0, fpscr", SVC,
+     {"hcptr": 0x33FF | 1 << 10, "cpacr": 0xF << 20},
      hsr(0x07, 1 << 24 | 0xE << 20 | 10)),
 ]
 

@@ -185,7 +185,7 @@ def test_hints_and_barriers_change_nothing_but_the_pc(thumb, src):
     ("T16", 0xBF18, "T16_IT"),                    # not a hint: IT NE
     ("A32", 0xE160006E, "ERET"),
     ("T32", 0xF3DE8F00, "T32_SUBS_PC_LR"),
-    ("A32", 0xEEF10A10, "VFP_dp_xfer"),           # vmrs r0, fpscr
+    ("A32", 0xEEF10A10, "VMRS"),                  # vmrs r0, fpscr
 ])
 def test_decodes_to(isa, word, name):
     assert decode(isa, word).name == name

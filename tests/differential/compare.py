@@ -39,6 +39,12 @@ def diff_states(ref, got):
             if a != b:
                 out.append(("mem+%#05x" % off, int.from_bytes(a, "little"),
                             int.from_bytes(b, "little")))
+    if ref.fp is not None:
+        for i, (a, b) in enumerate(zip(ref.fp.dregs, got.fp.dregs)):
+            if a != b:
+                out.append(("d%d" % i, a, b))
+        if ref.fp.fpscr != got.fp.fpscr:
+            out.append(("fpscr", ref.fp.fpscr, got.fp.fpscr))
     return out
 
 
@@ -70,9 +76,11 @@ class Mismatch:
         lines = ["%s test seed=%s index=%d (slot %d): %s" % (
             c.isa.upper(), c.seed, c.index, c.slot, self.summary())]
         from .run import GROUPS
-        lines.append("reproduce: python -m tests.differential.run --isa %s --seed %s --index %d%s"
-                     % (c.isa, c.seed, c.index,
-                        "" if c.groups in (None, GROUPS[c.isa]) else " --groups %d" % c.groups))
+        from .vfp import GROUPS as VFP_GROUPS
+        default = VFP_GROUPS if c.fp is not None else GROUPS[c.isa]
+        lines.append("reproduce: python -m tests.differential.run%s --isa %s --seed %s --index %d%s"
+                     % (" --vfp" if c.fp is not None else "", c.isa, c.seed, c.index,
+                        "" if c.groups in (None, default) else " --groups %d" % c.groups))
         if self.culprit is not None:
             lines.append("culprit: %s (%s) at %#010x%s" % (self.template, self.klass,
                                                             self.culprit.addr, self.triage_note))
@@ -83,6 +91,9 @@ class Mismatch:
         lines.append("         apsr=%08x (%s) %s, code %#x, data %#x, exit %#x" % (
             c.apsr, flags_str(c.apsr), "T32" if c.thumb else "A32", c.code_addr, c.data_addr,
             c.exit_addr))
+        if c.fp is not None:
+            lines.append("         fpscr=%08x " % c.fp.fpscr + " ".join(
+                "d%d=%016x" % (i, v) for i, v in enumerate(c.fp.dregs)))
         if isinstance(self.got, Failure):
             lines.append(str(self.got))
         if isinstance(self.ref, qemu_ref.Crash):
@@ -187,9 +198,81 @@ def _same(a, b):
     return pa == pb and ra[:15] == rb[:15] and (ca & gen.APSR_MASK) == (cb & gen.APSR_MASK)
 
 
+LOG_FIELDS = ("FPSCR", "core result", "result", "result (high word)")
+
+
+def triage_vfp_log(mm):
+    """VFP cases: the first group whose log entry differs is the culprit (its
+    FPSCR, core or floating-point result after the instruction).  False when no
+    log entry differs."""
+    from . import vfp
+    offs = sorted(int(w[4:], 16) for w, _, _ in mm.diffs if w.startswith("mem+"))
+    for off in offs:
+        insn = vfp.log_entry_group(mm.case, off)
+        if insn is not None:
+            k = (off - vfp.LOG_OFFSET) // vfp.LOG_ENTRY
+            what = LOG_FIELDS[(off - vfp.LOG_OFFSET) % vfp.LOG_ENTRY // 4]
+            mm.culprit = insn
+            mm.triage_note = " [log entry %d (tested instruction %d): its %s differs]" % (k, k, what)
+            return True
+    return False
+
+
+def vfp_inputs(runner, case, insn):
+    """FPSCR and the source operands just before ``insn``, as pyxen15 has them
+    (equal to QEMU's when every earlier log entry agreed), for the report."""
+    m = runner.m
+    cpu = m.cpu
+    runner.load(case)
+    for _ in range(len(case.insns) + 8):
+        if cpu.pc == insn.addr:
+            break
+        m.run(max_insns=1)
+    else:
+        return "(pyxen15 never reached the instruction)"
+    out = ["fpscr=%08x" % cpu.fpscr]
+    for reg in insn.tmpl.fp.regs:
+        if reg.role != "dst":
+            double, num = reg.index(insn.f)
+            out.append("d%d=%016x" % (num, cpu.vfp_d(num)) if double
+                       else "s%d=%08x" % (num, cpu.vfp_s(num)))
+    if not insn.tmpl.fp.core_dst:
+        for fld in ("rt", "rt2"):
+            if fld in insn.f:
+                out.append("r%d=%08x" % (insn.f[fld], cpu.r[insn.f[fld]]))
+    return " ".join(out)
+
+
+def _log_words(data, k):
+    from . import vfp
+    off = vfp.LOG_OFFSET + vfp.LOG_ENTRY * k
+    return " ".join("%08x" % int.from_bytes(data[o:o + 4], "little")
+                    for o in range(off, off + vfp.LOG_ENTRY, 4))
+
+
+def explain_vfp(mm, runner):
+    """Extend the triage note of a VFP mismatch: the instruction, its inputs and
+    both log entries (FPSCR, core result, result low, result high)."""
+    case, insn = mm.case, mm.culprit
+    k = case.fp_tests.index(insn)
+    text = [t for a, t in disasm.disassemble(insn.encode(), insn.addr, case.thumb)]
+    try:
+        inputs = vfp_inputs(runner, case, insn)
+    except Exception as exc:      # best effort, as triage
+        inputs = "(inputs unavailable: %s)" % exc
+    mm.triage_note += ("\n  instruction: %s\n  inputs: %s\n  log QEMU:    %s\n"
+                       "  log pyxen15: %s" % (text[0] if text else "?", inputs,
+                                              _log_words(mm.ref.data, k),
+                                              _log_words(mm.got.data, k)))
+
+
 def triage(mm, runner):
     """Set ``mm.culprit`` by stepping both implementations."""
     case = mm.case
+    if case.fp is not None and triage_vfp_log(mm):
+        if runner is not None:
+            explain_vfp(mm, runner)
+        return
     by_addr = {i.addr: i for i in case.insns}
     try:
         qt = qemu_trace(case)

@@ -18,8 +18,8 @@ def diff_scale(config):
 
 
 def pytest_generate_tests(metafunc):
-    """``diff_batch``: (isa, start, count) of each batch of the long run, for
-    both instruction sets."""
+    """``diff_batch`` / ``vfp_batch``: (isa, start, count) of each batch of the
+    long integer / VFP run, for both instruction sets."""
     if "diff_batch" in metafunc.fixturenames:
         params, ids = [], []
         for isa in ("a32", "t32"):
@@ -28,6 +28,14 @@ def pytest_generate_tests(metafunc):
                 params.append((isa, b * run.BATCH, min(run.BATCH, n - b * run.BATCH)))
                 ids.append("%s-batch%d" % (isa, b))
         metafunc.parametrize("diff_batch", params, ids=ids)
+    if "vfp_batch" in metafunc.fixturenames:
+        params, ids = [], []
+        for isa in ("a32", "t32"):
+            nb, n = run.batch_count(isa, diff_scale(metafunc.config), vfp_streams=True)
+            for b in range(nb):
+                params.append((isa, b * run.BATCH, min(run.BATCH, n - b * run.BATCH)))
+                ids.append("vfp-%s-batch%d" % (isa, b))
+        metafunc.parametrize("vfp_batch", params, ids=ids)
 
 
 @pytest.fixture(scope="session")

@@ -431,6 +431,7 @@ class TestCase:
     instructions for reports."""
 
     __test__ = False     # not a pytest class
+    fp = None            # VFP cases (vfp.py): the initial D0-D31 and FPSCR
 
     def __init__(self, isa, seed, index, slot, code_addr_, code, exit_addr, data_addr_,
                  data, regs, apsr, insns):

@@ -41,6 +41,11 @@ from . import gen
 
 QEMU = os.environ.get("PYXEN15_QEMU_ARM", "qemu-arm")
 RECORD = 64 + gen.DATA_SIZE
+# VFP cases: D0-D31 and FPSCR follow the data block (FP_RECORD_OFF from the
+# record), their initial values are read from FP_INIT_OFF of the data slot.
+FP_RECORD_OFF = RECORD
+FP_RECORD = 0x580                   # record + data + D0-D31 + FPSCR, an A32 immediate
+FP_INIT_OFF = 0x600
 CRASH_MAGIC = b"PXCRASH\0"
 SIGNALS = (4, 5, 7, 8, 11)          # ILL TRAP BUS FPE SEGV
 SIGNAMES = {4: "SIGILL", 5: "SIGTRAP", 7: "SIGBUS", 8: "SIGFPE", 11: "SIGSEGV"}
@@ -51,12 +56,14 @@ def available():
 
 
 class State:
-    """Architectural state after a stream: r0-r14, APSR (masked), data block."""
+    """Architectural state after a stream: r0-r14, APSR (masked), data block, and
+    for VFP cases ``fp``: D0-D31 and FPSCR (a vfp.FpState)."""
 
-    def __init__(self, regs, apsr, data):
+    def __init__(self, regs, apsr, data, fp=None):
         self.regs = list(regs)
         self.apsr = apsr & gen.APSR_MASK
         self.data = bytes(data)
+        self.fp = fp
 
 
 class Crash:
@@ -125,6 +132,23 @@ MSR_APSR_NZCVQG_R1 = 0xE12CF001
 LDM_R0_ALL = 0xE8907FFF              # ldm r0, {r0-r14}
 STMIA_R0_R1_R14 = 0xE8807FFE         # stmia r0, {r1-r14}
 MRS_R1_APSR = 0xE10F1000
+# VFP (A7.6, A7.8): VLDMIA/VSTMIA Rn!, {d0-d15} / {d16-d31}; VMRS/VMSR FPSCR.
+VLDMIA_D0_D15 = 0xECB00B20
+VLDMIA_D16_D31 = 0xECF00B20
+VSTMIA_D0_D15 = 0xECA00B20
+VSTMIA_D16_D31 = 0xECE00B20
+
+
+def vmrs_fpscr(rt):
+    return 0xEEF10A10 | rt << 12
+
+
+def vmsr_fpscr(rt):
+    return 0xEEE10A10 | rt << 12
+
+
+def branch(here, target):
+    return AL | 0x0A000000 | (((target - here - 8) >> 2) & 0xFFFFFF)
 
 
 class _Code:
@@ -172,10 +196,23 @@ def _driver(code, first):
     return final
 
 
-def _prologue(code, case):
+def _prologue(code, case, data):
     s = case.code_addr - gen.CODE_OFFSET
     state = s + 0x20
-    code.put(s, adr(0, s, state), ldr_imm(1, 0, 60), MSR_APSR_NZCVQG_R1, LDM_R0_ALL,
+    a = s
+    if case.fp is not None:
+        # D0-D31 and FPSCR first, in 8 words after the core state (s+0x60..s+0x80).
+        a = code.put(a, branch(a, s + 0x60))
+        init = case.data_addr - gen.DATA_OFFSET + FP_INIT_OFF
+        lit = s + 0x7C
+        b = code.put(s + 0x60, ldr_pc_rel(0, s + 0x60, lit))
+        b = code.put(b, VLDMIA_D0_D15, VLDMIA_D16_D31, ldr_imm(1, 0, 0), vmsr_fpscr(1))
+        b = code.put(b, branch(b, a))
+        assert b <= lit
+        code.put(lit, init)
+        off = init - gen.DATA_BASE
+        data[off:off + 260] = struct.pack("<32QI", *(case.fp.dregs + [case.fp.fpscr]))
+    code.put(a, adr(0, a, state), ldr_imm(1, 0, 60), MSR_APSR_NZCVQG_R1, LDM_R0_ALL,
              LDR_PC_NEXT, case.code_addr | (1 if case.thumb else 0))
     code.put(state, *(list(case.regs) + [case.apsr]))
     code.put_bytes(case.code_addr, case.code)
@@ -184,13 +221,20 @@ def _prologue(code, case):
 
 def _epilogue(code, case, nxt):
     e = case.exit_addr
-    scratch, lit = e + 0x40, e + 0x44
+    fp = case.fp is not None
+    scratch, lit = (e + 0x60, e + 0x64) if fp else (e + 0x40, e + 0x44)
     record = case.data_addr - gen.DATA_OFFSET
     a = code.put(e, str_pc_rel(0, e, scratch))
     a = code.put(a, ldr_pc_rel(0, a, lit))
     a = code.put(a, STMIA_R0_R1_R14, MRS_R1_APSR, str_imm(1, 0, 56))
+    if fp:      # r0 = record + 4: D0-D31 and FPSCR at record + FP_RECORD_OFF
+        a = code.put(a, add_imm(1, 0, FP_RECORD_OFF & ~0xFF),
+                     add_imm(1, 1, (FP_RECORD_OFF & 0xFF) - 4),
+                     VSTMIA_D0_D15 | 1 << 16, VSTMIA_D16_D31 | 1 << 16, vmrs_fpscr(2),
+                     str_imm(2, 1, 0))
     a = code.put(a, ldr_pc_rel(1, a, scratch))
-    a = code.put(a, str_imm(1, 0, -4), sub_imm(1, 0, 4), mov_imm(0, 1), mov_imm(2, RECORD),
+    a = code.put(a, str_imm(1, 0, -4), sub_imm(1, 0, 4), mov_imm(0, 1),
+                 mov_imm(2, FP_RECORD if fp else RECORD),
                  mov_imm(7, 4), SVC0, LDR_PC_NEXT, nxt)
     assert a <= scratch
     code.put(lit, record + 4)
@@ -209,7 +253,7 @@ def build_elf(cases):
     if not cases:
         code.put(gen.CODE_BASE, LDR_PC_NEXT, final)
     for i, c in enumerate(cases):
-        _prologue(code, c)
+        _prologue(code, c, data)
         _epilogue(code, c, starts[i + 1] if i + 1 < len(cases) else final)
         off = c.data_addr - gen.DATA_BASE
         data[off:off + gen.DATA_SIZE] = c.data
@@ -260,11 +304,17 @@ def run_batch(cases, timeout=300):
                                stderr=subprocess.PIPE, cwd=tmp, timeout=timeout,
                                preexec_fn=_no_core)
             out = p.stdout
-            done = min(len(out) // RECORD, len(pending))
+            size = FP_RECORD if pending and pending[0].fp is not None else RECORD
+            done = min(len(out) // size, len(pending))
             for k in range(done):
-                rec = out[k * RECORD:(k + 1) * RECORD]
+                rec = out[k * size:(k + 1) * size]
                 words = struct.unpack_from("<16I", rec)
-                results.append(State(words[:15], words[15], rec[64:]))
+                fp = None
+                if size == FP_RECORD:
+                    from .vfp import FpState
+                    vals = struct.unpack_from("<32QI", rec, FP_RECORD_OFF)
+                    fp = FpState(vals[:32], vals[32])
+                results.append(State(words[:15], words[15], rec[64:RECORD], fp))
             if done == len(pending):
                 if p.returncode != 0:
                     raise RuntimeError("qemu-arm exited %d after all tests: %r"

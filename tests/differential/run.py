@@ -6,6 +6,7 @@ Also a command line (from the repository root)::
     python -m tests.differential.run --isa t32 --seed 7 --scale 10  # longer
     python -m tests.differential.run --isa a32 --seed 1 --index 42  # one test, in full
     python -m tests.differential.run --selfcheck                    # QEMU side only
+    python -m tests.differential.run --vfp --isa t32 --seed 1       # VFP streams
 
 It prints timing, coverage by instruction class and the mismatches by class of
 the instruction each was pinned on.
@@ -17,7 +18,7 @@ import os
 import sys
 import time
 
-from . import compare, gen, qemu_ref
+from . import compare, gen, qemu_ref, vfp
 
 # Default size per instruction set: enough cases for >= 100,000 instructions
 # executed by pyxen15 (branches skip some of the generated ones).
@@ -25,6 +26,11 @@ DEFAULT_CASES = {"a32": 2048, "t32": 1536}
 GROUPS = {"a32": 48, "t32": 48}
 BATCH = gen.NSLOTS
 MIN_EXECUTED = 100000
+# VFP streams (vfp.py): >= 100,000 drawn VFP instructions (32 a case, every one
+# executed: VFP streams have no branches) per instruction set, besides the VFP
+# set-ups and log instructions around them.
+DEFAULT_VFP_CASES = {"a32": 3200, "t32": 3200}
+MIN_VFP_TESTED = 100000
 
 
 def scale_from_env(default=1.0):
@@ -32,8 +38,9 @@ def scale_from_env(default=1.0):
     return float(v) if v else default
 
 
-def batch_count(isa, scale=1.0, cases=None):
-    n = cases if cases is not None else int(round(DEFAULT_CASES[isa] * scale))
+def batch_count(isa, scale=1.0, cases=None, vfp_streams=False):
+    default = (DEFAULT_VFP_CASES if vfp_streams else DEFAULT_CASES)[isa]
+    n = cases if cases is not None else int(round(default * scale))
     return max(1, (n + BATCH - 1) // BATCH), n
 
 
@@ -44,6 +51,8 @@ class BatchResult:
         self.cases = 0
         self.generated = 0
         self.executed = 0
+        self.vfp_executed = 0       # VFP instructions in cases pyxen15 ran to the end
+        self.vfp_tested = 0         # of which the drawn ones (not set-ups, not the log)
         self.classes = collections.Counter()
         self.templates = collections.Counter()
         self.mismatches = []
@@ -53,6 +62,8 @@ class BatchResult:
         self.cases += other.cases
         self.generated += other.generated
         self.executed += other.executed
+        self.vfp_executed += other.vfp_executed
+        self.vfp_tested += other.vfp_tested
         self.classes.update(other.classes)
         self.templates.update(other.templates)
         self.mismatches.extend(other.mismatches)
@@ -62,12 +73,18 @@ class BatchResult:
         self.t_triage += other.t_triage
 
 
+def generator(isa, groups=None, only=None, force=None, vfp_streams=False):
+    if vfp_streams:
+        return vfp.VfpGenerator(isa, groups=groups or vfp.GROUPS, only=only)
+    return gen.Generator(isa, groups=groups or GROUPS[isa], only=only, force=force)
+
+
 def run_batch(isa, seed, start, count, runner, groups=None, triage_limit=8, only=None,
-              force=None):
+              force=None, vfp_streams=False):
     """Cases ``start .. start+count-1`` (count <= NSLOTS) on both sides."""
     res = BatchResult()
     t0 = time.time()
-    g = gen.Generator(isa, groups=groups or GROUPS[isa], only=only, force=force)
+    g = generator(isa, groups, only, force, vfp_streams)
     cases = [g.case(seed, i) for i in range(start, start + count)]
     t1 = time.time()
     refs = qemu_ref.run_batch(cases)
@@ -75,6 +92,9 @@ def run_batch(isa, seed, start, count, runner, groups=None, triage_limit=8, only
     for case, ref in zip(cases, refs):
         got, executed = runner.run(case)
         res.executed += executed
+        if vfp_streams and isinstance(got, qemu_ref.State):
+            res.vfp_executed += vfp.vfp_count(case)
+            res.vfp_tested += len(case.fp_tests)
         mm = compare.compare(case, ref, got)
         if mm is not None:
             res.mismatches.append(mm)
@@ -97,6 +117,9 @@ def failure_message(res, isa, seed, show=3):
     mms = res.mismatches
     lines = ["%d of %d %s test cases differ from QEMU (seed %s)" % (len(mms), res.cases,
                                                                     isa.upper(), seed)]
+    if vfp.KNOWN_GAPS:
+        lines.append("VFP templates left out as known gaps: %s" % ", ".join(
+            sorted(vfp.KNOWN_GAPS)))
     lines += summary_lines(res)
     for mm in mms[:show]:
         lines.append("")
@@ -118,15 +141,22 @@ def summary_lines(res):
     return out
 
 
-def _print_summary(isa, res, wall):
-    print("== %s: %d cases, %d instructions generated, %d executed by pyxen15, %.1fs"
-          % (isa.upper(), res.cases, res.generated, res.executed, wall))
+def _print_summary(isa, res, wall, vfp_streams=False):
+    print("== %s%s: %d cases, %d instructions generated, %d executed by pyxen15, %.1fs"
+          % (isa.upper(), " VFP" if vfp_streams else "", res.cases, res.generated,
+             res.executed, wall))
+    if vfp_streams:
+        print("   VFP instructions executed by pyxen15: %d, of which drawn (tested): %d"
+              % (res.vfp_executed, res.vfp_tested))
+        for name, why in sorted(vfp.KNOWN_GAPS.items()):
+            print("   known gap, not drawn: %s: %s" % (name, why))
     print("   time: generate %.1fs, qemu %.1fs, pyxen15 %.1fs, triage %.1fs"
           % (res.t_gen, res.t_qemu, res.t_pyx, res.t_triage))
     total = sum(res.classes.values()) or 1
     print("   generated by class: " + ", ".join(
         "%s %d (%.0f%%)" % (k, v, 100.0 * v / total) for k, v in res.classes.most_common()))
-    print("   templates used: %d of %d" % (len(res.templates), len(gen.templates(isa))))
+    pool = vfp.templates(isa) if vfp_streams else gen.templates(isa)
+    print("   templates used: %d of %d" % (len(res.templates), len(pool)))
     print("   mismatches: %d" % len(res.mismatches))
     for line in summary_lines(res):
         print("   " + line)
@@ -145,10 +175,11 @@ def main(argv=None):
     ap.add_argument("--show", type=int, default=2, help="full reports to print")
     ap.add_argument("--selfcheck", action="store_true", help="QEMU-side template checks only")
     ap.add_argument("--only", help="comma-separated template names to draw")
+    ap.add_argument("--vfp", action="store_true", help="VFP streams instead of integer ones")
     args = ap.parse_args(argv)
     isas = ("a32", "t32") if args.isa == "both" else (args.isa,)
     if args.selfcheck:
-        return _selfcheck(isas)
+        return _selfcheck(isas, args.vfp)
     from .pyx_run import PyxRunner
     runner = PyxRunner()
     status = 0
@@ -156,18 +187,19 @@ def main(argv=None):
         if args.index is not None:
             status |= _one(isa, args, runner)
             continue
-        nb, n = batch_count(isa, args.scale, args.cases)
+        nb, n = batch_count(isa, args.scale, args.cases, args.vfp)
         total = BatchResult()
         t0 = time.time()
         for b in range(nb):
             count = min(BATCH, n - b * BATCH)
             r = run_batch(isa, args.seed, b * BATCH, count, runner, args.groups,
                           triage_limit=args.triage,
-                          only=args.only.split(",") if args.only else None)
+                          only=args.only.split(",") if args.only else None,
+                          vfp_streams=args.vfp)
             total.merge(r)
             print("   batch %d/%d: %d mismatches, %d executed" % (b + 1, nb, len(r.mismatches),
                                                                   r.executed), flush=True)
-        _print_summary(isa, total, time.time() - t0)
+        _print_summary(isa, total, time.time() - t0, args.vfp)
         for mm in total.mismatches[:args.show]:
             print()
             print(mm.report())
@@ -177,8 +209,8 @@ def main(argv=None):
 
 
 def _one(isa, args, runner):
-    g = gen.Generator(isa, groups=args.groups or GROUPS[isa],
-                      only=args.only.split(",") if args.only else None)
+    g = generator(isa, args.groups, args.only.split(",") if args.only else None,
+                  vfp_streams=args.vfp)
     case = g.case(args.seed, args.index)
     ref = qemu_ref.run_batch([case])[0]
     got, executed = runner.run(case)
@@ -193,18 +225,23 @@ def _one(isa, args, runner):
         print("QEMU final: " + " ".join("%s=%08x" % (compare.REG_NAMES[i], v)
                                         for i, v in enumerate(ref.regs)),
               "apsr=%08x" % ref.apsr)
+        if ref.fp is not None:
+            print("QEMU final: fpscr=%08x " % ref.fp.fpscr + " ".join(
+                "d%d=%016x" % (i, v) for i, v in enumerate(ref.fp.dregs)))
     return 0 if mm.diffs == [] and not isinstance(got, compare.Failure) else 1
 
 
-def _selfcheck(isas):
+def _selfcheck(isas, vfp_streams=False):
     from . import selfcheck
     status = 0
     for isa in isas:
         t0 = time.time()
-        bad = selfcheck.mnemonic_mismatches(isa)
-        crashes = selfcheck.qemu_crashes(isa)
-        print("%s: %d templates, %d objdump mnemonic mismatches, %d templates crash QEMU (%.1fs)"
-              % (isa.upper(), len(gen.templates(isa)), len(bad), len(crashes), time.time() - t0))
+        bad = selfcheck.mnemonic_mismatches(isa, vfp_streams=vfp_streams)
+        crashes = selfcheck.qemu_crashes(isa, vfp_streams=vfp_streams)
+        pool = vfp.templates(isa) if vfp_streams else gen.templates(isa)
+        print("%s%s: %d templates, %d objdump mnemonic mismatches, %d templates crash QEMU (%.1fs)"
+              % (isa.upper(), " VFP" if vfp_streams else "", len(pool), len(bad), len(crashes),
+                 time.time() - t0))
         for b in bad[:20]:
             print("  mnemonic:", b)
         for name, reports in sorted(crashes.items()):

@@ -10,7 +10,7 @@
 
 import random
 
-from . import disasm, gen, qemu_ref
+from . import disasm, gen, qemu_ref, vfp
 
 CONDS = ("eq", "ne", "cs", "hs", "cc", "lo", "mi", "pl", "vs", "vc", "hi", "ls", "ge",
          "lt", "gt", "le", "al")
@@ -35,20 +35,24 @@ def _candidates(mn):
 def _aliases(tmpl):
     mn = tmpl.mnemonic
     names = {n.lower() for n in (mn if isinstance(mn, tuple) else (mn,))}
+    if vfp.is_vfp(tmpl):        # vadd.f64, vmov.32, vcvtr.s32.f64: the part before the dot
+        names |= {n.split(".")[0] for n in names}
     # objdump's preferred aliases: LDR Rt, [SP], #4 is POP, MOV r8, r8 is NOP.
     extra = {"ldr": "pop", "str": "push", "mov": "nop"}
     return names | {extra[n] for n in names if n in extra}
 
 
-def mnemonic_mismatches(isa, per_template=40, seed=0):
+def mnemonic_mismatches(isa, per_template=40, seed=0, vfp_streams=False):
     """[(template name, encoding hex, objdump text)] for instances objdump names
     differently."""
     rng = random.Random("mnemonic:%s:%s" % (isa, seed))
     ctx = gen.Ctx(isa, rng, gen.data_addr(0))
+    if vfp_streams:
+        ctx.pool4 = vfp.POOL[isa]
     blob = bytearray()
     owners = {}
     base = 0x80010000
-    for tm in gen.templates(isa):
+    for tm in (vfp.templates(isa) if vfp_streams else gen.templates(isa)):
         if tm.klass == "pad":
             continue
         ctx.table_used.clear()
@@ -69,21 +73,27 @@ def mnemonic_mismatches(isa, per_template=40, seed=0):
             continue
         tm, insn = owners[addr]
         mn = text.split()[0] if text.split() else ""
+        if vfp_streams:
+            mn = mn.split(".")[0]
         if not _candidates(mn) & _aliases(tm):
             bad.append((tm.name, insn.encode()[::-1].hex() if isa == "a32"
                         else insn.encode().hex(), text))
     return bad
 
 
-def qemu_crashes(isa, per_template=4, groups=12, seed="selfcheck", names=None):
+def qemu_crashes(isa, per_template=4, groups=12, seed="selfcheck", names=None,
+                 vfp_streams=False):
     """{template name: [crash description]} for templates QEMU rejects."""
-    tms = [tm for tm in gen.templates(isa) if tm.klass not in ("pad",)]
+    tms = [tm for tm in (vfp.templates(isa) if vfp_streams else gen.templates(isa))
+           if tm.klass not in ("pad",)]
     if names:
         tms = [tm for tm in tms if tm.name in names]
     cases = []
     idx = 0
     for tm in tms:
-        if tm.klass == "it":      # IT blocks of every eligible template
+        if vfp_streams:
+            g = vfp.VfpGenerator(isa, groups=groups, only=[tm.name])
+        elif tm.klass == "it":      # IT blocks of every eligible template
             g = gen.Generator(isa, groups=groups, it_weight=1e6)
         else:
             g = gen.Generator(isa, groups=groups, only=[tm.name])

@@ -14,8 +14,7 @@ B9.3 for the system-level forms).
   (sysregs.py), which does the access checks and HYP traps at run time; the
   register itself is found at translation time.  CDP and LDC/STC to them,
   the unconditional "2" forms and coprocessors 0-9, 12, 13 are UNDEFINED.
-  CP10/CP11 (VFP, Advanced SIMD) have placeholder rows, marked below, that
-  the VFP family replaces.
+  CP10/CP11 are the VFP family's (vfp.py).
 
 Handlers that may take an exception at run time from inside a helper call
 go through :func:`_guarded`, which makes ITSTATE architectural for the
@@ -28,7 +27,7 @@ from . import Op, op
 from .operands import arm_expand_imm_c
 from .. import sysregs
 from ..state import MODE_HYP, MODE_NAMES, MODE_SYS, MODE_USR
-from ..syndrome import EC_HCPTR, EC_LDC_STC_CP14
+from ..syndrome import EC_LDC_STC_CP14
 
 HANDLERS: Dict[str, Op] = {}
 
@@ -61,11 +60,6 @@ MRRC_cp15    {p} 1100 0101 TTTT tttt 1111 OOOO MMMM
 CDP_cp1x     {p} 1110 ---- ---- ---- 111- ---0 ----
 LDC_STC_cp14 {p} 110- ---- ---- ---- 1110 ---- ----
 LDC_STC_cp15 {p} 110- ---- ---- ---- 1111 ---- ----
-# VFP hook: CP10/CP11 are the VFP and Advanced SIMD register file
-# (A7.1).  Until the VFP family lands these rows make that space UNDEFINED
-# (or HCPTR-trapped); the VFP family deletes them.
-VFP_ldst_mov {p} 110- ---- ---- ---- 101C ---- ----
-VFP_dp_xfer  {p} 1110 ---- ---- ---- 101C ---- ----
 """
 
 A32 = _COPROC.format(p="cccc") + """
@@ -142,11 +136,10 @@ T16_HINT     1011 1111 iiii 0000
 TABLES = {"A32": A32, "A32U": A32U, "T32": T32, "T16": T16}
 
 # Field letters, chosen clear of the other families' (decode.py checks):
-# coprocessor O opc1, N CRn, M CRm, Y opc2, T Rt2, C the coprocessor
-# number's low bit; PSR access Z (the R bit: SPSR), F mask, I:A the banked
-# register's M1:M; CPS X imod, D M (change mode), S A:I:F, V mode; w the
+# coprocessor O opc1, N CRn, M CRm, Y opc2, T Rt2; PSR access Z (the R
+# bit: SPSR), F mask, I:A the banked register's M1:M; CPS X imod, D M (change mode), S A:I:F, V mode; w the
 # writeback bit of RFE/SRS.
-_COPROC_FIELDS = {"O": "opc1", "N": "CRn", "M": "CRm", "Y": "opc2", "T": "rt2", "C": "coproc_lsb"}
+_COPROC_FIELDS = {"O": "opc1", "N": "CRn", "M": "CRm", "Y": "opc2", "T": "rt2"}
 _PSR_FIELDS = {"Z": "R", "F": "mask", "I": "M1", "A": "M"}
 _CPS_FIELDS = {"X": "imod", "D": "mmod", "S": "aif", "V": "mode", "w": "W"}
 FIELDS = {
@@ -620,26 +613,10 @@ def coproc_undefined(e, f):
     e.undefined()
 
 
-def system_vfp_absent(c, pc: int, iss: int, cp: int) -> int:
-    """CP10/CP11 before the VFP family: UNDEFINED, after the HCPTR.TCP10/TCP11
-    trap from PL0/PL1 (HSR.EC = 0x07, ISS.coproc; B1.14.x).  The VFP family
-    takes over these checks together with CPACR and FPEXC.EN."""
-    if c.mode != MODE_HYP and c.sys.hcptr & (1 << cp):
-        return c.take_hyp_trap(pc, EC_HCPTR, iss | cp)
-    return c.take_undef(pc)
-
-
-@op(HANDLERS, "VFP_ldst_mov", "VFP_dp_xfer", "T32_VFP_ldst_mov", "T32_VFP_dp_xfer")
-def vfp_absent(e, f):
-    cp = 10 + f["coproc_lsb"]
-    e.exception("system_vfp_absent(c, 0x%x, 0x%x, %d)" % (e.pc, _iss_cond(e), cp))
-
-
 RUNTIME = {
     "system_mrs_banked": system_mrs_banked,
     "system_msr_banked": system_msr_banked,
     "system_cps": system_cps,
     "system_srs_base": system_srs_base,
     "system_cp14_ldc_stc": system_cp14_ldc_stc,
-    "system_vfp_absent": system_vfp_absent,
 }

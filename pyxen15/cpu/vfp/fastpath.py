@@ -1,0 +1,69 @@
+"""Fused multiply-add on host doubles, for the fast path of VFMA and friends.
+
+Python has no fma() before 3.13, and a*b + c on doubles rounds twice.
+These helpers compute the correctly rounded (round-to-nearest) result from
+error-free transformations, or return 0.0 when their preconditions do not
+hold; the caller then takes the soft-float slow path (0.0 is never a fast
+path result: the caller accepts only results above the smallest normal).
+
+* Double precision, after Boldo and Melquiond, "Emulation of FMA and
+  correctly rounded sums: proved algorithms using rounding to odd" (IEEE
+  Trans. Computers 57(4), 2008): the exact product as ph + pl (Dekker's
+  product with Veltkamp's split), the exact sum acc + ph as sh + sl
+  (Knuth's TwoSum), then RN(sh + RO(sl + pl)), where RO rounds to odd.
+  Exact without underflow or overflow in the intermediate steps, which the
+  magnitude guards ensure.
+* Single precision: a product of two singles is exact in double, so
+  RO(acc + a*b) in double (53 bits >= 24 + 2) then rounded to single by
+  the caller is the correctly rounded single result.
+
+Rounding to odd: when an addition was inexact (its TwoSum error is not
+zero) and the rounded result's last bit is even, step one ulp towards the
+error.
+"""
+
+import math
+import struct
+
+_Q = struct.Struct("<Q")
+_D = struct.Struct("<d")
+_SPLIT = 134217729.0           # 2^27 + 1: Veltkamp's constant for 53-bit doubles
+_INF = float("inf")
+
+
+def _round_odd_sum(x: float, y: float) -> float:
+    """RO(x + y)."""
+    s = x + y
+    bb = s - x
+    err = (x - (s - bb)) + (y - bb)
+    if err != 0.0 and not _Q.unpack(_D.pack(s))[0] & 1:
+        s = math.nextafter(s, _INF if err > 0.0 else -_INF)
+    return s
+
+
+def vfp_fma64(acc: float, a: float, b: float) -> float:
+    """RN(acc + a*b) in double precision, or 0.0 (use the slow path)."""
+    if not (abs(a) < 1e290 and abs(b) < 1e290 and abs(acc) < 1e300):
+        return 0.0                       # also NaNs and infinities
+    ph = a * b
+    if not 1e-280 < abs(ph) < 1e300:
+        return 0.0                       # zero, or too close to underflow for pl to be exact
+    t = _SPLIT * a
+    ah = t - (t - a)
+    al = a - ah
+    t = _SPLIT * b
+    bh = t - (t - b)
+    bl = b - bh
+    pl = ((ah * bh - ph) + ah * bl + al * bh) + al * bl
+    sh = acc + ph
+    bb = sh - acc
+    sl = (acc - (sh - bb)) + (ph - bb)
+    return sh + _round_odd_sum(sl, pl)
+
+
+def vfp_fma32(acc: float, a: float, b: float) -> float:
+    """RO(acc + a*b) in double for single-precision operands (as doubles),
+    to be rounded to single by the caller; or 0.0."""
+    if not (abs(a) < 1e38 and abs(b) < 1e38 and abs(acc) < 1e39):
+        return 0.0
+    return _round_odd_sum(acc, a * b)

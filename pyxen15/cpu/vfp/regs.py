@@ -1,0 +1,207 @@
+"""The VFPv4-D32 register file, its system registers and their access control.
+
+Storage (A2.6, Figure A2-1): ``core.fpregs`` is one bytearray of 256
+bytes, the extension register bank in little-endian order: S<n> is bytes
+4n..4n+3 and D<n> bytes 8n..8n+7, so S2n and S2n+1 are the low and high
+halves of D<n> and D16-D31 exist only as D registers.  Translated code
+reads and writes it with ``struct``'s unpack_from/pack_into as whatever it
+needs: '<d' and '<f' for arithmetic, '<I' and '<Q' for bits (the
+accessors in :data:`ACCESSORS`: ``vfp_d(F, 8*n)[0]``, ``vfp_pd(F, 8*n, x)``,
+``vfp_w``/``vfp_pw`` for words ...; on PyPy the same calls spelled
+``vfp_unpack_from('<d', F, 8*n)``, see ops/vfp.py).  The raw-bit paths keep every bit of
+a NaN; a float is written only when it is a finite non-NaN result.
+
+Why this shape, measured on "Dd = Dn * Dm" (two reads, a range check, a
+write) in a loop, ns per operation on PyPy 3.9 / CPython 3.11: a bytearray
+through Struct.unpack_from/pack_into 7 / 356; a list of 64 word ints
+converted through Struct.pack/unpack 57 / 1245; memoryview casts of one
+bytearray to 'd' about 210 / 72; a list of Python floats 1.8 / 112, which
+cannot give S and D views of one storage without a conversion on every
+single-precision access.  PyPy is the
+runtime for long runs, so the bank is a bytearray.
+
+FPSCR is ``core.fpscr``, one int (VMSR writes it through
+:func:`set_fpscr`, which drops the RAZ/WI bits).  Translated code's fast
+path runs while ``fpscr & FPSCR_FAST_MASK == FPSCR_FAST_VALUE``: round to
+nearest, no flush-to-zero, and IXC already set, so that an inexact result
+needs no detecting.  Testing that costs one attribute load and a mask,
+and leaves no derived state to fall out of step.  FPEXC is ``core.fpexc``.
+
+The ID registers are the Cortex-A15 r2p1's (Cortex-A15 TRM, and the values
+QEMU's cortex-a15 reports), except that Advanced SIMD is absent: MVFR1's
+SIMD fields are zero, so Linux does not set HWCAP_NEON.
+"""
+
+import struct
+from typing import Optional
+
+from ..state import MODE_HYP, MODE_USR
+from ..syndrome import EC_HCPTR, Hcptr
+
+# -- ID registers (B6.1.? FPSID, MVFR0, MVFR1) --------------------------------------------
+# FPSID: implementer 0x41 (ARM), SW 0, subarchitecture 0x04 (VFPv3 or later,
+# common subarchitecture v3), part 0x30, variant 0xF, revision 0.
+FPSID = 0x410430F0
+# MVFR0: rounding modes 1, short vectors 0, sqrt 1, divide 1, traps 0,
+# double 2, single 2, A_SIMD registers 2 (32 x 64-bit).
+MVFR0 = 0x10110222
+# MVFR1: FMAC 1 (VFPv4 fused multiply-add), VFP half-precision 1, SIMD
+# half-precision/single/integer/load-store 0 (no Advanced SIMD), default
+# NaN 1, flush-to-zero 1.
+MVFR1 = 0x11000011
+
+# FPSCR (A2.7.? / B6.1.?): N Z C V, QC, AHP, DN, FZ, RMode, Stride, Len, and
+# the cumulative flags.  The trap enables (IDE, IXE, UFE, OFE, DZE, IOE) are
+# RAZ/WI: the A15 does not trap floating-point exceptions.
+FPSCR_WMASK = 0xFFF7009F
+FPSCR_LEN_STRIDE = 0x00370000
+FPSCR_FAST_MASK = 0x01C00010          # RMode, FZ and IXC ...
+FPSCR_FAST_VALUE = 0x00000010         # ... = round to nearest, no flush, IXC set
+FPEXC_EN = 1 << 30
+FPEXC_WMASK = FPEXC_EN                # EX, DEX and the rest are RAZ/WI on the A15
+
+# the coprocessor access controls
+CPACR_CP10_SHIFT = 20
+CPACR_D32DIS = 1 << 30
+HCPTR_TCP10 = 1 << 10
+HCPTR_TCP11 = 1 << 11
+
+
+_II = struct.Struct("<II")
+_D = struct.Struct("<d")
+_Q = struct.Struct("<Q")
+_I = struct.Struct("<I")
+_i = struct.Struct("<i")
+_F = struct.Struct("<f")
+
+# What translated code calls on the bank (F = core.fpregs, offsets in bytes)
+ACCESSORS = {
+    "vfp_d": _D.unpack_from, "vfp_pd": _D.pack_into,      # a double's value
+    "vfp_f": _F.unpack_from, "vfp_pf": _F.pack_into,      # a single's value
+    "vfp_q": _Q.unpack_from, "vfp_pq": _Q.pack_into,      # a double's bits
+    "vfp_w": _I.unpack_from, "vfp_pw": _I.pack_into,      # a word's bits
+    "vfp_i": _i.unpack_from, "vfp_pi": _i.pack_into,      # a word as a signed int
+    "vfp_ii": _II.unpack_from, "vfp_pii": _II.pack_into,  # a double's two words
+}
+
+
+def get_bits(F: bytearray, n: int, word: int) -> int:
+    """The raw bits of the N-bit register whose (low) word is `word`."""
+    return (_Q if n == 64 else _I).unpack_from(F, 4 * word)[0]
+
+
+def set_bits(F: bytearray, n: int, word: int, value: int) -> None:
+    (_Q if n == 64 else _I).pack_into(F, 4 * word, value)
+
+
+def round32(x: float) -> float:
+    """A double (in single range) rounded to single precision, to nearest."""
+    return _F.unpack(_F.pack(x))[0]
+
+
+def set_fpscr(c, value: int) -> None:
+    """Write FPSCR as VMSR does: the writable bits."""
+    c.fpscr = value & FPSCR_WMASK
+
+
+def vfp_raise(c, flags: int) -> None:
+    """FPProcessException() for untrapped exceptions: set the cumulative flags."""
+    if flags:
+        c.fpscr |= flags
+
+
+class VFPRegisters:
+    """The VFP state of a core (mixed into Core) and its API by name:
+    ``reg("d3")``, ``reg("s7")``, ``reg("fpscr")``, ``reg("fpexc")``,
+    ``reg("fpsid")``, ``reg("mvfr0")``, ``reg("mvfr1")``, and the methods below."""
+
+    def vfp_reset(self) -> None:
+        self.fpregs = bytearray(256)
+        self.fpexc = 0
+        set_fpscr(self, 0)
+
+    def vfp_d(self, n: int) -> int:
+        """D<n> as a 64-bit int."""
+        return _Q.unpack_from(self.fpregs, 8 * n)[0]
+
+    def set_vfp_d(self, n: int, value: int) -> None:
+        _Q.pack_into(self.fpregs, 8 * n, value & 0xFFFFFFFFFFFFFFFF)
+
+    def vfp_s(self, n: int) -> int:
+        """S<n> as a 32-bit int."""
+        return _I.unpack_from(self.fpregs, 4 * n)[0]
+
+    def set_vfp_s(self, n: int, value: int) -> None:
+        _I.pack_into(self.fpregs, 4 * n, value & 0xFFFFFFFF)
+
+    def vfp_d_float(self, n: int) -> float:
+        """D<n> as a Python float (a signalling NaN may come back quiet)."""
+        return _D.unpack_from(self.fpregs, 8 * n)[0]
+
+    def vfp_s_float(self, n: int) -> float:
+        return _F.unpack_from(self.fpregs, 4 * n)[0]
+
+    def set_fpscr(self, value: int) -> None:
+        set_fpscr(self, value)
+
+    def _locate(self, name: str):
+        key = name.lower()
+        if key[:1] in ("d", "s") and key[1:].isdigit():
+            i = int(key[1:])
+            if key[0] == "d" and i < 32:
+                return (lambda: self.vfp_d(i)), (lambda v: self.set_vfp_d(i, v))
+            if key[0] == "s" and i < 32:
+                return (lambda: self.vfp_s(i)), (lambda v: self.set_vfp_s(i, v))
+        if key == "fpscr":
+            return (lambda: self.fpscr), (lambda v: set_fpscr(self, v))
+        if key == "fpexc":
+            return (lambda: self.fpexc), (lambda v: setattr(self, "fpexc", v & FPEXC_WMASK))
+        ids = {"fpsid": FPSID, "mvfr0": MVFR0, "mvfr1": MVFR1}
+        if key in ids:
+            return (lambda: ids[key]), (lambda v: None)
+        return super()._locate(name)
+
+    def set_reg(self, name: str, value: int) -> None:
+        key = name.lower()
+        if key[:1] == "d" and key[1:].isdigit():
+            self.set_vfp_d(int(key[1:]), value)          # 64 bits, not masked to 32
+            return
+        super().set_reg(name, value)
+
+
+# -- access control (B1.14.?, CheckVFPEnabled / CheckAdvSIMDOrVFPEnabled) -----------------
+
+def vfp_iss(cond: int) -> int:
+    """HSR.ISS of a trapped VFP instruction (EC 0x07, B3.13.6): CV = 1, the
+    condition, TA = 0 (not Advanced SIMD) and coproc = 0xA, as a Cortex-A15
+    (and QEMU) reports for every VFP instruction, cp10 or cp11."""
+    return Hcptr(cv=1, cond=cond, ta=0, coproc=0xA).iss
+
+
+def vfp_check_enabled(c, pc: int, iss: int, fpexc_check: bool = True,
+                      vector_undef: bool = False, high: bool = False) -> Optional[int]:
+    """CheckVFPEnabled(include_fpexc_check) for Non-secure state, in the
+    architecture's order: CPACR from PL0/PL1 (cp10 '00' no access, '01'
+    PL1 only, '10' reserved: no access; cp11 must match and is not looked
+    at, as QEMU does), then the HCPTR.TCP10/TCP11 trap to HYP (from HYP
+    itself UNDEFINED), then FPEXC.EN.  `high` adds CPACR.D32DIS for an
+    instruction naming D16-D31; `vector_undef` makes a data-processing
+    instruction UNDEFINED while FPSCR.LEN or STRIDE is nonzero, as on the
+    A15, which has no short vectors.  None if the instruction may go on,
+    else the vector of the exception taken."""
+    sys = c.sys
+    if c.mode != MODE_HYP:
+        access = (sys.cpacr >> CPACR_CP10_SHIFT) & 3
+        if access == 0 or access == 2 or (access == 1 and c.mode == MODE_USR):
+            return c.take_undef(pc)
+        if high and sys.cpacr & CPACR_D32DIS:
+            return c.take_undef(pc)
+        if sys.hcptr & (HCPTR_TCP10 | HCPTR_TCP11):
+            return c.take_hyp_trap(pc, EC_HCPTR, iss)
+    elif sys.hcptr & (HCPTR_TCP10 | HCPTR_TCP11):
+        return c.take_undef(pc)
+    if fpexc_check and not c.fpexc & FPEXC_EN:
+        return c.take_undef(pc)
+    if vector_undef and c.fpscr & FPSCR_LEN_STRIDE:
+        return c.take_undef(pc)
+    return None
