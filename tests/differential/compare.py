@@ -213,7 +213,8 @@ def triage_vfp_log(mm):
             k = (off - vfp.LOG_OFFSET) // vfp.LOG_ENTRY
             what = LOG_FIELDS[(off - vfp.LOG_OFFSET) % vfp.LOG_ENTRY // 4]
             mm.culprit = insn
-            mm.triage_note = " [log entry %d (tested instruction %d): its %s differs]" % (k, k, what)
+            mm.triage_note = " [log entry %d (tested instruction %d): its %s differs]" % (
+                k, k, what)
             return True
     return False
 

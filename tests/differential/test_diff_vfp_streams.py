@@ -4,7 +4,7 @@ pyxen15's results and FPSCR must equal QEMU's after every group, and D0-D31,
 FPSCR and the core state at the end.
 
 The default size executes >= 100,000 drawn VFP instructions per instruction set
-(and about as many again VFP set-ups and log instructions);
+(and about 340,000 VFP set-up and log instructions around them);
 ``--diff-scale K`` and ``--diff-seed N`` work as for the integer streams.
 """
 

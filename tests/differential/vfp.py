@@ -32,7 +32,7 @@ Template names (grep finds them here): VMLA_f VMLS_f VNMLS_f VNMLA_f VMUL_f
 VNMUL_f VADD_f VSUB_f VDIV_f VFNMS_f VFNMA_f VFMA_f VFMS_f VMOV_imm VMOV_ff VABS_f
 VNEG_f VSQRT_f VCMP_f VCMPZ_f VCVT_ds VCVT_fi VCVT_if VCVTBT_hs VCVTBT_sh VCVT_xf
 VCVT_fx VMOV_sr VMOV_rs VMOV_ssrr VMOV_rrss VMOV_drr VMOV_rrd VMOV_dxr VMOV_rdx
-VLDR_d VSTR_d VLDMIA_d VLDMDB_d VSTMIA_d VSTMDB_d VPUSH_d VPOP_d VMRS_r VMRS_apsr
+VLDR_d VLDR_lit VSTR_d VLDMIA_d VLDMDB_d VSTMIA_d VSTMDB_d VPUSH_d VPOP_d VMRS_r VMRS_apsr
 VMSR_r.
 """
 
@@ -104,10 +104,10 @@ ROWS = []
 
 
 def row(name, body, klass, regs=(), core_dst=(), mnemonic=None, check=None, plan=None,
-        fields=None, tie=False, weight=1.0):
+        fields=None, tie=False, weight=1.0, fixup=None):
     ROWS.append((name, body, klass, FpInfo(regs, core_dst, tie), dict(
         mnemonic=mnemonic or name.split("_")[0], check=check, plan=plan, fields=fields,
-        weight=weight)))
+        weight=weight, fixup=fixup)))
 
 
 def D(role="dst", prec="sz", value="fp"):
@@ -286,6 +286,22 @@ class FpMem:
 for _l, _name in ((1, "VLDR_d"), (0, "VSTR_d")):
     row(_name, "1101 u:1 d:1 0 %d rn:4 vd:4 101 sz:1 imm8:8" % _l, "vfp_mem",
         regs=(D("dst" if _l else "src"),), plan=FpMem(_l, "off"), weight=1.5)
+
+
+def _literal(insn, lay):
+    """VLDR (literal): an address Align(PC, 4) +/- 1020 can reach inside this
+    case's own code image, the one memory besides the data block whose contents
+    QEMU and pyxen15 share; the loaded value is whatever instructions are there."""
+    base = (insn.addr + (8 if insn.tmpl.isa == "a32" else 4)) & ~3
+    lo = max(lay.code_addr, base - 1020)
+    hi = min(lay.exit_addr - 8, base + 1020)
+    off = lo + 4 * lay.rng.randrange((hi - lo) // 4 + 1) - base
+    insn.f["u"] = 1 if off >= 0 else 0
+    insn.f["imm8"] = abs(off) // 4
+
+
+row("VLDR_lit", "1101 u:1 d:1 01 1111 vd:4 101 sz:1 imm8:8", "vfp_mem", regs=(D(),),
+    mnemonic="VLDR", fixup=_literal, weight=0.7)
 for _l, _mn in ((1, "VLDM"), (0, "VSTM")):
     row(_mn + "IA_d", "110 0 1 d:1 w:1 %d rn:4 vd:4 101 sz:1 imm8:8" % _l, "vfp_mem",
         regs=(D("dst" if _l else "src"),), plan=FpMem(_l, "IA", wback=None),
