@@ -203,7 +203,7 @@ def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, max_insns, rtc_bas
     m.hooks.add_console(_stdout)
     start = time.perf_counter()
     try:
-        with HostConsole(m, sys.stdin.fileno() if _has_stdin() else -1):
+        with HostConsole(m, sys.stdin.fileno() if _has_stdin() else -1, flush=sys.stdout.flush):
             result = m.run(max_insns=max_insns)
     finally:
         elapsed = time.perf_counter() - start

@@ -167,3 +167,34 @@ class TestBadInput:
             del args["--dtb"]
         argv = ["boot", args.pop("kernel")] + [x for kv in args.items() for x in kv] + extra
         one_error_line(pyxen15(*argv), pattern)
+
+
+class TestTerminal:
+    def test_a_terminal_is_raw_while_booted_and_restored_after_ctrl_a_x(self, files):
+        import pty
+        import termios
+        master, slave = pty.openpty()
+        before = termios.tcgetattr(slave)
+        exe = os.path.join(os.path.dirname(sys.executable), "pyxen15")
+        p = subprocess.Popen([exe, "boot", files["kernel"], "--dtb", files["dtb"], "--max-insns", "50000000"],
+                             stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            out = p.stdout.read1(16)
+            while len(out) < 2:
+                out += p.stdout.read1(16)
+            # raw mode: no line editing, so bytes arrive without a newline;
+            # the echo without one reaches stdout too (flushed at each look)
+            os.write(master, b"ab")
+            while len(out) < 4:
+                out += p.stdout.read1(16)
+            assert out == b"B+bc"
+            assert not termios.tcgetattr(slave)[3] & termios.ICANON
+            os.write(master, b"\x01x")
+            _, err = p.communicate(timeout=60)
+            assert p.returncode == 0 and err.decode().strip().endswith("pyxen15: quit (Ctrl-A X)")
+            assert termios.tcgetattr(slave) == before
+        finally:
+            if p.poll() is None:
+                p.kill()
+            os.close(master)
+            os.close(slave)

@@ -9,22 +9,24 @@ no input at all.
 
 :class:`HostConsole` reads the process's stdin (raw mode when it is a
 terminal, restored on exit) between blocks, from a deadline repeated every
-10 ms of virtual time, and feeds UART0.  Ctrl-A X quits, as in QEMU's
+millisecond of virtual time, and feeds UART0.  Ctrl-A X quits, as in QEMU's
 ``-nographic`` (Ctrl-A Ctrl-A sends one Ctrl-A).  A pipe is read as it
 comes; at its end, input stops.  When the guest waits in WFI the poll
-blocks briefly on the host instead of spinning.  Interactive input is host
+waits as long on the host (1 ms) instead of spinning, so an idle guest's
+clock keeps to the wall clock.  Output is flushed at every look, so a
+prompt without a newline shows at once.  Interactive input is host
 timing, so it is not deterministic; use the scripted console for that.
 """
 
 import os
 import select
-from typing import List, Optional, Sequence, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple
 
 from ..cpu.core import StopRun
 
 CTRL_A = 0x01
-POLL_CYCLES = 10000000         # 10 ms of virtual time at 1 GHz
-IDLE_WAIT_S = 0.01
+POLL_CYCLES = 1000000          # 1 ms of virtual time at 1 GHz
+IDLE_WAIT_S = 0.001             # an idle guest waits as long in host time
 
 
 class ScriptedConsole:
@@ -69,9 +71,12 @@ class ScriptedConsole:
 class HostConsole:
     """Feed UART0 from a file descriptor (stdin) while the machine runs."""
 
-    def __init__(self, machine, fd: int = 0):
+    def __init__(self, machine, fd: int = 0, flush: Optional[Callable[[], None]] = None):
+        """`flush` runs at every look, so output without a newline (a
+        shell's prompt) reaches the host's stdout within 1 ms of virtual time."""
         self.machine = machine
         self.fd = fd
+        self.flush = flush or (lambda: None)
         self.open = fd >= 0
         self.tty = self.open and os.isatty(fd)
         self._saved = None
@@ -83,7 +88,7 @@ class HostConsole:
             import termios
             import tty
             self._saved = termios.tcgetattr(self.fd)
-            tty.setraw(self.fd)
+            tty.setraw(self.fd, termios.TCSANOW)     # keep what was typed ahead
         if self.open:
             self._schedule(0)                   # the first look: at the first block boundary
         return self
@@ -101,8 +106,9 @@ class HostConsole:
 
     def poll(self) -> None:
         """Read what stdin has (waiting a little if the guest is idle)."""
+        self.flush()
         if not self.open:
-            return
+            return          # stdin has ended: no more looks, so a guest idle for good still halts
         idle = self.machine.cpu.halted
         try:
             ready, _, _ = select.select([self.fd], [], [], IDLE_WAIT_S if idle else 0)

@@ -21,6 +21,7 @@ MARKER = b"PYXEN15-INIT-READY"
 APPEND = "console=ttyAMA0 rdinit=/init"
 
 COMMANDS = [
+    ("quiet", "dmesg -n 1"),         # later kernel messages off the console, out of the answers
     ("uname", "uname -a"),
     ("cpus", "grep -c ^processor /proc/cpuinfo"),
     ("irqs1", "cat /proc/interrupts"),
@@ -55,8 +56,9 @@ def split(console: bytes) -> Tuple[str, Dict[str, str]]:
     outputs = {}
     pos = at
     for i, (name, cmd) in enumerate(COMMANDS):
-        end = text.find(end_marker(i) + b"\n", pos)
-        assert end >= 0, "command %r never finished" % cmd
+        found = re.compile(re.escape(end_marker(i)) + rb"(?!\d)").search(text, pos)
+        assert found is not None, "command %r never finished" % cmd
+        end = found.start()
         chunk = text[pos:end].decode("utf-8", "replace")
         # drop the echoed command line: output starts after the line that typed it
         typed = chunk.rfind("echo @@$((%d+%d))" % (1000, i))
