@@ -57,7 +57,7 @@ from ..vfp.fastpath import vfp_fma32, vfp_fma64
 from ..syndrome import EC_MRC_CP10
 from ..vfp.regs import (CPACR_CP10_SHIFT, CPACR_D32DIS, FPEXC_EN, FPEXC_WMASK,
                         FPSCR_FAST_MASK, FPSCR_FAST_VALUE, FPSCR_LEN_STRIDE, FPSID, HCPTR_TCP10,
-                        HCPTR_TCP11, MVFR0, MVFR1, ACCESSORS, get_bits, round32, set_bits,
+                        HCPTR_TCP11, MVFR0, MVFR1, ACCESSORS, SINGLE_STORE, get_bits, round32, set_bits,
                         set_fpscr, vfp_check_enabled, vfp_iss, vfp_raise)
 
 HANDLERS: Dict[str, Op] = {}
@@ -149,6 +149,7 @@ def _dreg(f) -> Tuple[int, int, int]:
 # runtime gets its own spelling of the same access.
 BY_FORMAT = sys.implementation.name == "pypy"
 _FORMAT = {"vfp_d": "<d", "vfp_f": "<f", "vfp_q": "<Q", "vfp_w": "<I", "vfp_i": "<i", "vfp_ii": "<II"}
+_STORE_FORMAT = dict(_FORMAT, vfp_f=SINGLE_STORE)     # a single is written natively (vfp/regs.py)
 
 
 def _bank(name: str, *args) -> str:
@@ -157,7 +158,7 @@ def _bank(name: str, *args) -> str:
     if not BY_FORMAT:
         return "%s(F, %s)" % (name, text)
     store = name.startswith("vfp_p")
-    fmt = _FORMAT["vfp_" + name[5:] if store else name]
+    fmt = _STORE_FORMAT["vfp_" + name[5:]] if store else _FORMAT[name]
     return "vfp_%s('%s', F, %s)" % ("pack_into" if store else "unpack_from", fmt, text)
 
 

@@ -33,6 +33,7 @@ SIMD fields are zero, so Linux does not set HWCAP_NEON.
 """
 
 import struct
+import sys
 from typing import Optional
 
 from ..state import MODE_HYP, MODE_USR
@@ -73,11 +74,19 @@ _Q = struct.Struct("<Q")
 _I = struct.Struct("<I")
 _i = struct.Struct("<i")
 _F = struct.Struct("<f")
+# A single is *written* in the host's native format where that is
+# little-endian (the same bytes): PyPy packs native 'f' with the machine's
+# double-to-single conversion, round to nearest, while '<f' goes through a
+# software rounding whose data-dependent branches become guards and bridges
+# in every trace that stores a single (fpbench's single-precision LU: 5x
+# the time per store in a loop, and a bridge per store site).
+SINGLE_STORE = "f" if sys.byteorder == "little" else "<f"
+_F_STORE = struct.Struct(SINGLE_STORE)
 
 # What translated code calls on the bank (F = core.fpregs, offsets in bytes)
 ACCESSORS = {
     "vfp_d": _D.unpack_from, "vfp_pd": _D.pack_into,      # a double's value
-    "vfp_f": _F.unpack_from, "vfp_pf": _F.pack_into,      # a single's value
+    "vfp_f": _F.unpack_from, "vfp_pf": _F_STORE.pack_into,      # a single's value
     "vfp_q": _Q.unpack_from, "vfp_pq": _Q.pack_into,      # a double's bits
     "vfp_w": _I.unpack_from, "vfp_pw": _I.pack_into,      # a word's bits
     "vfp_i": _i.unpack_from, "vfp_pi": _i.pack_into,      # a word as a signed int
@@ -96,7 +105,7 @@ def set_bits(F: bytearray, n: int, word: int, value: int) -> None:
 
 def round32(x: float) -> float:
     """A double (in single range) rounded to single precision, to nearest."""
-    return _F.unpack(_F.pack(x))[0]
+    return _F.unpack(_F_STORE.pack(x))[0]
 
 
 def set_fpscr(c, value: int) -> None:
