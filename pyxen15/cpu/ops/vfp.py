@@ -644,8 +644,16 @@ def _load_words(e, n: int, r: int, address: str) -> None:
     if n == 32:
         _setw(e, r, "ld32a(%s)" % address)
         return
-    e.line("w1 = ld32a(%s)" % address)
-    e.line("w2 = ld32a((%s + 4) & 0xffffffff)" % address)
+    # Both words from one soft-TLB lookup when they share a page (an
+    # 8-aligned address); else (and for a miss or a fault) word by word.
+    e.line("p = rget(%s >> 12)" % address)
+    e.line("if p is not None and not %s & 7:" % address)
+    e.line("    i = (%s & 0xfff) >> 2" % address)
+    e.line("    w1 = p[i]")
+    e.line("    w2 = p[i + 1]")
+    e.line("else:")
+    e.line("    w1 = ld32a(%s)" % address)
+    e.line("    w2 = ld32a((%s + 4) & 0xffffffff)" % address)
     e.line(_bank("vfp_pii", 8 * r, "w2 if c.E else w1", "w1 if c.E else w2"))
 
 
@@ -654,8 +662,14 @@ def _store_words(e, n: int, r: int, address: str) -> None:
         e.line("st32a(%s, %s)" % (address, _w(r)))
         return
     e.line("w1, w2 = " + _bank("vfp_ii", 8 * r))
-    e.line("st32a(%s, w2 if c.E else w1)" % address)
-    e.line("st32a((%s + 4) & 0xffffffff, w1 if c.E else w2)" % address)
+    e.line("p = wget(%s >> 12)" % address)       # a page holding code is never there
+    e.line("if p is not None and not %s & 7:" % address)
+    e.line("    i = (%s & 0xfff) >> 2" % address)
+    e.line("    p[i] = w2 if c.E else w1")
+    e.line("    p[i + 1] = w1 if c.E else w2")
+    e.line("else:")
+    e.line("    st32a(%s, w2 if c.E else w1)" % address)
+    e.line("    st32a((%s + 4) & 0xffffffff, w1 if c.E else w2)" % address)
 
 
 def vldr_vstr_execute(e, load: bool, n: int, d: int, rn: int, imm32: int, add: bool) -> None:
