@@ -21,7 +21,8 @@ number (|r| above the smallest normal, so not tiny even before rounding,
 and finite) is the architecture's result with no other flag to raise.
 Single precision computed in double and rounded once more to single is
 exact for these operations (53 >= 2 * 24 + 2), and ``struct``'s pack to
-'<f' rounds to nearest.  Anything else (NaNs, infinities, zeros,
+a single (native 'f' on a little-endian host, vfp/regs.py) rounds to
+nearest.  Anything else (NaNs, infinities, zeros,
 denormal results, other modes) takes the slow path, which starts afresh
 from the registers.
 
@@ -578,7 +579,7 @@ def vcvt_fp_int(e, f):
         _store_value(e, 64, d, "float(%s)" % x)
         return
     # In single precision: exact up to 2^24; beyond, float(x) is exact and
-    # pack_into('<f') rounds it to nearest, right when the fast path holds.
+    # the pack to a single rounds it to nearest, right when the fast path holds.
     e.line("ix = %s" % (_bank("vfp_i", 4 * m) + "[0]" if signed else _w(m)))
     e.line("if -0x1000000 <= ix <= 0x1000000 or %s:" % FAST)
     e.indent(1)

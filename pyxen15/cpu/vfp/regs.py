@@ -5,7 +5,8 @@ bytes, the extension register bank in little-endian order: S<n> is bytes
 4n..4n+3 and D<n> bytes 8n..8n+7, so S2n and S2n+1 are the low and high
 halves of D<n> and D16-D31 exist only as D registers.  Translated code
 reads and writes it with ``struct``'s unpack_from/pack_into as whatever it
-needs: '<d' and '<f' for arithmetic, '<I' and '<Q' for bits (the
+needs: '<d' and '<f' for arithmetic (a single written as native 'f', see
+SINGLE_STORE), '<I' and '<Q' for bits (the
 accessors in :data:`ACCESSORS`: ``vfp_d(F, 8*n)[0]``, ``vfp_pd(F, 8*n, x)``,
 ``vfp_w``/``vfp_pw`` for words ...; on PyPy the same calls spelled
 ``vfp_unpack_from('<d', F, 8*n)``, see ops/vfp.py).  The raw-bit paths keep every bit of
