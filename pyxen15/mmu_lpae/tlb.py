@@ -36,6 +36,7 @@ a retranslation.
 """
 
 from array import array
+from types import ModuleType
 from typing import Callable, Dict, Optional, Set, Tuple
 
 from ..bus import Bus, BusError, PAGE_SHIFT
@@ -76,7 +77,12 @@ class Context:
         self.spans: Dict[int, Set[int]] = {}
         self._tables = (self.rd, self.wr, self.wr_code, self.itlb, self.vblocks, self.xlat, self.spans)
         self.accessors = tlb._make_accessors(self)
-        self.namespace: Dict[str, object] = {}
+        # The blocks' globals are a module's dict: PyPy keeps those as cells
+        # whose reads its JIT folds into constants, while a plain dict makes
+        # every global a block reads (ld32a, rget, the VFP accessors ...)
+        # a hash lookup in the trace (fpbench's DAXPY loop: 19 of them per
+        # iteration of 6 instructions).  On CPython it is a dict either way.
+        self.namespace: Dict[str, object] = ModuleType("pyxen15.blocks").__dict__
 
     def clear(self) -> None:
         for t in self._tables:

@@ -21,7 +21,8 @@ number (|r| above the smallest normal, so not tiny even before rounding,
 and finite) is the architecture's result with no other flag to raise.
 Single precision computed in double and rounded once more to single is
 exact for these operations (53 >= 2 * 24 + 2), and ``struct``'s pack to
-'<f' rounds to nearest.  Anything else (NaNs, infinities, zeros,
+a single (native 'f' on a little-endian host, vfp/regs.py) rounds to
+nearest.  Anything else (NaNs, infinities, zeros,
 denormal results, other modes) takes the slow path, which starts afresh
 from the registers.
 
@@ -57,7 +58,7 @@ from ..vfp.fastpath import vfp_fma32, vfp_fma64
 from ..syndrome import EC_MRC_CP10
 from ..vfp.regs import (CPACR_CP10_SHIFT, CPACR_D32DIS, FPEXC_EN, FPEXC_WMASK,
                         FPSCR_FAST_MASK, FPSCR_FAST_VALUE, FPSCR_LEN_STRIDE, FPSID, HCPTR_TCP10,
-                        HCPTR_TCP11, MVFR0, MVFR1, ACCESSORS, get_bits, round32, set_bits,
+                        HCPTR_TCP11, MVFR0, MVFR1, ACCESSORS, SINGLE_STORE, get_bits, round32, set_bits,
                         set_fpscr, vfp_check_enabled, vfp_iss, vfp_raise)
 
 HANDLERS: Dict[str, Op] = {}
@@ -149,6 +150,7 @@ def _dreg(f) -> Tuple[int, int, int]:
 # runtime gets its own spelling of the same access.
 BY_FORMAT = sys.implementation.name == "pypy"
 _FORMAT = {"vfp_d": "<d", "vfp_f": "<f", "vfp_q": "<Q", "vfp_w": "<I", "vfp_i": "<i", "vfp_ii": "<II"}
+_STORE_FORMAT = dict(_FORMAT, vfp_f=SINGLE_STORE)     # a single is written natively (vfp/regs.py)
 
 
 def _bank(name: str, *args) -> str:
@@ -157,7 +159,7 @@ def _bank(name: str, *args) -> str:
     if not BY_FORMAT:
         return "%s(F, %s)" % (name, text)
     store = name.startswith("vfp_p")
-    fmt = _FORMAT["vfp_" + name[5:] if store else name]
+    fmt = _STORE_FORMAT["vfp_" + name[5:]] if store else _FORMAT[name]
     return "vfp_%s('%s', F, %s)" % ("pack_into" if store else "unpack_from", fmt, text)
 
 
@@ -577,7 +579,7 @@ def vcvt_fp_int(e, f):
         _store_value(e, 64, d, "float(%s)" % x)
         return
     # In single precision: exact up to 2^24; beyond, float(x) is exact and
-    # pack_into('<f') rounds it to nearest, right when the fast path holds.
+    # the pack to a single rounds it to nearest, right when the fast path holds.
     e.line("ix = %s" % (_bank("vfp_i", 4 * m) + "[0]" if signed else _w(m)))
     e.line("if -0x1000000 <= ix <= 0x1000000 or %s:" % FAST)
     e.indent(1)
@@ -643,8 +645,16 @@ def _load_words(e, n: int, r: int, address: str) -> None:
     if n == 32:
         _setw(e, r, "ld32a(%s)" % address)
         return
-    e.line("w1 = ld32a(%s)" % address)
-    e.line("w2 = ld32a((%s + 4) & 0xffffffff)" % address)
+    # Both words from one soft-TLB lookup when they share a page (an
+    # 8-aligned address); else (and for a miss or a fault) word by word.
+    e.line("p = rget(%s >> 12)" % address)
+    e.line("if p is not None and not %s & 7:" % address)
+    e.line("    i = (%s & 0xfff) >> 2" % address)
+    e.line("    w1 = p[i]")
+    e.line("    w2 = p[i + 1]")
+    e.line("else:")
+    e.line("    w1 = ld32a(%s)" % address)
+    e.line("    w2 = ld32a((%s + 4) & 0xffffffff)" % address)
     e.line(_bank("vfp_pii", 8 * r, "w2 if c.E else w1", "w1 if c.E else w2"))
 
 
@@ -653,8 +663,14 @@ def _store_words(e, n: int, r: int, address: str) -> None:
         e.line("st32a(%s, %s)" % (address, _w(r)))
         return
     e.line("w1, w2 = " + _bank("vfp_ii", 8 * r))
-    e.line("st32a(%s, w2 if c.E else w1)" % address)
-    e.line("st32a((%s + 4) & 0xffffffff, w1 if c.E else w2)" % address)
+    e.line("p = wget(%s >> 12)" % address)       # a page holding code is never there
+    e.line("if p is not None and not %s & 7:" % address)
+    e.line("    i = (%s & 0xfff) >> 2" % address)
+    e.line("    p[i] = w2 if c.E else w1")
+    e.line("    p[i + 1] = w1 if c.E else w2")
+    e.line("else:")
+    e.line("    st32a(%s, w2 if c.E else w1)" % address)
+    e.line("    st32a((%s + 4) & 0xffffffff, w1 if c.E else w2)" % address)
 
 
 def vldr_vstr_execute(e, load: bool, n: int, d: int, rn: int, imm32: int, add: bool) -> None:

@@ -19,26 +19,62 @@ path result: the caller accepts only results above the smallest normal).
 
 Rounding to odd: when an addition was inexact (its TwoSum error is not
 zero) and the rounded result's last bit is even, step one ulp towards the
-error.
+error.  That step is computed on the result's bits without a branch:
+whether the error is zero, the last bit's parity and the error's sign
+vary from one operation to the next, and on PyPy every branch on such a
+value is a guard whose failures grow a bridge that traces the rest of the
+block again (fpbench's LU loops grew some sixty of them).  Only range
+checks, which hold for the operands of ordinary arithmetic, branch.
 """
 
 import math
 import struct
+import sys
 
-_Q = struct.Struct("<Q")
-_D = struct.Struct("<d")
 _SPLIT = 134217729.0           # 2^27 + 1: Veltkamp's constant for 53-bit doubles
-_INF = float("inf")
+_SIGN = 0x7FFFFFFFFFFFFFFF     # all the bits but the sign
 
+if sys.implementation.name == "pypy":
+    # A double's bits as a signed 64-bit int (which PyPy keeps a machine
+    # word: an unsigned one above 2^63 would be a long) and back, through a
+    # scratch buffer: PyPy's JIT makes a constant-format struct call a
+    # plain store and load.
+    _SCRATCH = bytearray(8)
 
-def _round_odd_sum(x: float, y: float) -> float:
-    """RO(x + y)."""
-    s = x + y
-    bb = s - x
-    err = (x - (s - bb)) + (y - bb)
-    if err != 0.0 and not _Q.unpack(_D.pack(s))[0] & 1:
-        s = math.nextafter(s, _INF if err > 0.0 else -_INF)
-    return s
+    def _bits(x: float) -> int:
+        struct.pack_into("<d", _SCRATCH, 0, x)
+        return struct.unpack_from("<q", _SCRATCH, 0)[0]
+
+    def _float(b: int) -> float:
+        struct.pack_into("<q", _SCRATCH, 0, b)
+        return struct.unpack_from("<d", _SCRATCH, 0)[0]
+
+    def _round_odd_sum(x: float, y: float) -> float:
+        """RO(x + y), for finite x and y whose sum does not overflow."""
+        s = x + y
+        bb = s - x
+        err = (x - (s - bb)) + (y - bb)
+        sb, eb = _bits(s), _bits(err)
+        inexact = -(-(eb & _SIGN) >> 63)            # 1 if err is not zero, else 0
+        # With err not zero, s is not zero: one ulp up in magnitude when err
+        # has s's sign, down when not (the bits of a finite double order its
+        # magnitude, and +-1 on them crosses binades correctly).
+        step = 1 | (sb ^ eb) >> 63                  # 1 or -1
+        return _float(sb + (inexact & ~sb & 1) * step)
+else:
+    # CPython has no JIT to grow bridges, and the branch is quicker there
+    # (fpbench 2.17 vs 1.90 MIPS with the version above).
+    _Q, _D = struct.Struct("<Q"), struct.Struct("<d")
+    _INF = float("inf")
+
+    def _round_odd_sum(x: float, y: float) -> float:
+        """RO(x + y), for finite x and y whose sum does not overflow."""
+        s = x + y
+        bb = s - x
+        err = (x - (s - bb)) + (y - bb)
+        if err != 0.0 and not _Q.unpack(_D.pack(s))[0] & 1:
+            s = math.nextafter(s, _INF if err > 0.0 else -_INF)
+        return s
 
 
 def vfp_fma64(acc: float, a: float, b: float) -> float:

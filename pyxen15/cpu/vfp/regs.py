@@ -5,7 +5,8 @@ bytes, the extension register bank in little-endian order: S<n> is bytes
 4n..4n+3 and D<n> bytes 8n..8n+7, so S2n and S2n+1 are the low and high
 halves of D<n> and D16-D31 exist only as D registers.  Translated code
 reads and writes it with ``struct``'s unpack_from/pack_into as whatever it
-needs: '<d' and '<f' for arithmetic, '<I' and '<Q' for bits (the
+needs: '<d' and '<f' for arithmetic (a single written as native 'f', see
+SINGLE_STORE), '<I' and '<Q' for bits (the
 accessors in :data:`ACCESSORS`: ``vfp_d(F, 8*n)[0]``, ``vfp_pd(F, 8*n, x)``,
 ``vfp_w``/``vfp_pw`` for words ...; on PyPy the same calls spelled
 ``vfp_unpack_from('<d', F, 8*n)``, see ops/vfp.py).  The raw-bit paths keep every bit of
@@ -33,6 +34,7 @@ SIMD fields are zero, so Linux does not set HWCAP_NEON.
 """
 
 import struct
+import sys
 from typing import Optional
 
 from ..state import MODE_HYP, MODE_USR
@@ -73,11 +75,19 @@ _Q = struct.Struct("<Q")
 _I = struct.Struct("<I")
 _i = struct.Struct("<i")
 _F = struct.Struct("<f")
+# A single is *written* in the host's native format where that is
+# little-endian (the same bytes): PyPy packs native 'f' with the machine's
+# double-to-single conversion, round to nearest, while '<f' goes through a
+# software rounding whose data-dependent branches become guards and bridges
+# in every trace that stores a single (fpbench's single-precision LU: 5x
+# the time per store in a loop, and a bridge per store site).
+SINGLE_STORE = "f" if sys.byteorder == "little" else "<f"
+_F_STORE = struct.Struct(SINGLE_STORE)
 
 # What translated code calls on the bank (F = core.fpregs, offsets in bytes)
 ACCESSORS = {
     "vfp_d": _D.unpack_from, "vfp_pd": _D.pack_into,      # a double's value
-    "vfp_f": _F.unpack_from, "vfp_pf": _F.pack_into,      # a single's value
+    "vfp_f": _F.unpack_from, "vfp_pf": _F_STORE.pack_into,      # a single's value
     "vfp_q": _Q.unpack_from, "vfp_pq": _Q.pack_into,      # a double's bits
     "vfp_w": _I.unpack_from, "vfp_pw": _I.pack_into,      # a word's bits
     "vfp_i": _i.unpack_from, "vfp_pi": _i.pack_into,      # a word as a signed int
@@ -96,7 +106,7 @@ def set_bits(F: bytearray, n: int, word: int, value: int) -> None:
 
 def round32(x: float) -> float:
     """A double (in single range) rounded to single precision, to nearest."""
-    return _F.unpack(_F.pack(x))[0]
+    return _F.unpack(_F_STORE.pack(x))[0]
 
 
 def set_fpscr(c, value: int) -> None:
