@@ -289,6 +289,11 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
                          entry[1], entry[2], block)
             ctx.bound[key] = entry
         if not single:
+            if len(entry[3].pages) > 1:
+                # A T32 instruction straddles into the next page: enter that
+                # page in this context's itlb too, so maintenance of it
+                # drops this front-cache entry (tlb.Context.drop_pages).
+                self.tlb.fetch_page(((pc | 0xFFF) + 1) & MASK32)
             ctx.vblocks[vkey] = entry
         return entry
 

@@ -856,7 +856,8 @@ class SysRegs:
     # -- hooks for other models --------------------------------------------------------------
 
     def on_write(self, name: str, fn: Callable[["SysRegs", str], None]) -> None:
-        """Call fn(sysregs, name) after every guest write of register `name`."""
+        """Call fn(sysregs, name) after every guest write of register `name`
+        (the value written is in ``sysregs.last_written`` meanwhile)."""
         if name not in BY_NAME:
             raise KeyError("no system register named %r" % name)
         self._write_hooks.setdefault(name, []).append(fn)
@@ -931,6 +932,7 @@ class SysRegs:
         r.write(self, value)
         hooks = self._write_hooks.get(r.name)
         if hooks:
+            self.last_written = value      # what the hooks may read of the write
             for fn in hooks:
                 fn(self, r.name)
 
