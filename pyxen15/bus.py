@@ -14,7 +14,7 @@ PyPy some 30 times more).  Devices are reached through one
 import bisect
 import sys
 from array import array
-from typing import List, Optional, Tuple
+from typing import Callable, List, Optional, Tuple
 
 PAGE_SHIFT = 12
 PAGE_SIZE = 1 << PAGE_SHIFT
@@ -89,6 +89,10 @@ class Bus:
     def __init__(self) -> None:
         self._bases: List[int] = []
         self._regions: List[Tuple[int, int, object]] = []   # (base, end, Ram or device)
+        # on_ram_write(paddr, size) after every write into RAM through the
+        # bus (not the page arrays the soft TLB hands out): the machine
+        # drops the translated code it overwrites (machine.py)
+        self.on_ram_write: Optional[Callable[[int, int], None]] = None
 
     def add(self, base: int, size: int, target) -> None:
         for b, e, t in self._regions:
@@ -129,6 +133,8 @@ class Bus:
             raise BusError(addr)
         base, _end, target = region
         target.write(addr - base, size, value)
+        if self.on_ram_write is not None and target.__class__ is Ram:
+            self.on_ram_write(addr, size)
 
     # -- bulk access for loaders and debuggers (RAM only) -------------------------
 
@@ -141,6 +147,8 @@ class Bus:
             base, end, ram = region
             n = min(len(data) - pos, end - (addr + pos))
             ram.write_bytes(addr + pos - base, data[pos:pos + n])
+            if self.on_ram_write is not None and n:
+                self.on_ram_write(addr + pos, n)
             pos += n
 
     def dump(self, addr: int, size: int) -> bytes:

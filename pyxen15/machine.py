@@ -89,6 +89,7 @@ class Machine:
         self.events = Events()
         self.cpus = build_cores(self.bus, self.events, smp, first_tlb=self.tlb)
         self.cpu = self.cpus[0]
+        self.bus.on_ram_write = self._ram_written
         self.gic = GIC(self.cpus, lambda: self.events.current.cpu_index)
         for _name, offset, size, region in self.gic.regions():
             self.bus.add(PERIPHBASE + offset, size, region)
@@ -164,6 +165,25 @@ class Machine:
     @property
     def cycles(self) -> int:
         return self.cpu.cycles
+
+    def _ram_written(self, addr: int, size: int) -> None:
+        """A write into RAM through the bus (a loader, a debugger, a device;
+        the cores' own stores have already been checked by their TLBs, so
+        this finds nothing for them): drop the translated code it
+        overwrites, on every core (the cores share one record of code
+        pages, smp.py).  Every writer of RAM thus keeps the translated
+        code true to memory, which is why ICIALLU need not drop it
+        (cpu/sysregs.py)."""
+        tlb = self.cpu.tlb
+        code = tlb.code_lines
+        last = (addr + size - 1) >> 12
+        if addr >> 12 == last:
+            if last in code and tlb.writes_code(addr, size):
+                tlb.on_code_write(last)
+            return
+        for page in range(addr >> 12, last + 1):
+            if page in code:
+                tlb.on_code_write(page)
 
     # -- the board's outputs ------------------------------------------------------------
 

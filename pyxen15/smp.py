@@ -24,7 +24,7 @@ load-exclusive and the store-exclusive that passes.
 from typing import List, Optional
 
 from .cpu.core import Core, StopRun
-from .cpu.sysregs import SysRegs
+from .cpu.sysregs import BY_NAME, SysRegs
 from .events import NEVER, Events
 from .mmu_lpae.monitor import GlobalMonitor
 from .mmu_lpae.tlb import SoftTLB
@@ -74,16 +74,21 @@ def build_cores(bus, events: Events, n: int, first_tlb: Optional[SoftTLB] = None
 
 # Inner Shareable TLB maintenance (B4.2.2): the operation acts on every core
 # of the Inner Shareable domain, here all of them.  Each core already does
-# it for itself (sysregs.py); these hooks do it for the others.
+# it for itself (sysregs.py); these hooks do the same operation, with the
+# same operand, for the others.  (Flushing the other cores' whole soft TLB
+# instead is correct but slow: Linux issues TLBIMVAIS for every page it
+# unmaps, and a full flush makes the other core re-walk and re-find every
+# block.)
 IS_TLB_OPS = ("TLBIALLIS", "TLBIMVAIS", "TLBIASIDIS", "TLBIMVAAIS",
-              "TLBIALLHIS", "TLBIMVAHIS", "TLBIALLNSNHIS")
+              "TLBIALLHIS", "TLBIMVAHIS", "TLBIALLNSNHIS", "TLBIMVALHIS")
 
 
 def _broadcast_tlb_maintenance(cores: List[Core]) -> None:
     def broadcast(sys, name):
+        op = BY_NAME[name].write
         for c in cores:
             if c.sys is not sys:
-                c.tlb.flush()
+                op(c.sys, sys.last_written)
     for core in cores:
         for name in IS_TLB_OPS:
             core.sys.on_write(name, broadcast)

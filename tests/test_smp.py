@@ -101,6 +101,38 @@ def test_inner_shareable_tlb_maintenance_reaches_every_core():
     assert 0x12345 not in other.cur.rd
 
 
+def test_tlbimvais_reaches_the_other_core_for_that_page_only():
+    m = Machine(ram_size=16 << 20, smp=2)
+    other = m.cpus[1].tlb
+    other.cur.rd[0x12345] = other.cur.rd[0x12346] = object()
+    other.cur.vblocks[0x80000000] = ("a data page's maintenance keeps the blocks",)
+    m.cpu.sys.write("TLBIMVAIS", 0x12345000 | 7)      # VA with an ASID in bits [7:0]
+    assert 0x12345 not in other.cur.rd and 0x12346 in other.cur.rd
+    assert 0x80000000 in other.cur.vblocks
+    other.cur.itlb[0x12346] = 0x80000
+    m.cpu.sys.write("TLBIMVAIS", 0x12346000)          # a page blocks were fetched from
+    assert not other.cur.vblocks
+
+
+def test_code_written_through_the_bus_is_retranslated_and_iciallu_keeps_the_rest():
+    m = Machine(ram_size=16 << 20, smp=2)
+    # core 0 runs a block at CODE, and one at CODE + 0x1000 that does ICIALLU
+    m.mem.write(CODE, asm("mov r5, #1; b 0x1000"))
+    m.mem.write(CODE + 0x1000, asm("mcr p15, 0, r0, c7, c5, 0; 1: b 1b"))
+    m.cpu.pc = CODE
+    m.cpus[1].pc = CODE + 0x1000
+    m.run(max_insns=1000)
+    assert m.cpu.r[5] == 1
+    blocks = dict(m.cpu.blocks)
+    assert blocks and m.cpu.blocks == blocks              # ICIALLU dropped nothing
+    # a write through the bus (a device, a debugger), not a core's store
+    m.bus.write(CODE, 4, 0xE3A05002)                      # mov r5, #2
+    assert not any((key & 0xFFFFFFFF) >> 12 == CODE >> 12 for c in m.cpus for key in c.blocks)
+    m.cpu.pc = CODE
+    m.run(max_insns=1000)
+    assert m.cpu.r[5] == 2
+
+
 def test_cli_run_smp_bounds_are_one_line_errors():
     import subprocess
     elf = os.path.join(os.path.dirname(__file__), os.pardir, "guests", "build", "hello.elf")

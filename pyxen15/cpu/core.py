@@ -34,7 +34,8 @@ from .vfp.regs import VFPRegisters
 log = logging.getLogger(__name__)
 
 MAX_BLOCK_INSNS = 64
-KEY_SINGLE = 1 << 44          # a one-instruction block, for exact instruction budgets
+KEY_SINGLE = 1 << 60          # a one-instruction block, for exact instruction budgets
+VPAGE_SHIFT = 40              # where a block key holds its virtual page (see _lookup)
 
 
 class StopRun(Exception):
@@ -274,7 +275,13 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
         """
         ctx = self.tlb.cur
         vkey = pc | self.T | (self.IT << 32)
-        key = (self.tlb.fetch_page(pc) << 12) | (vkey & ~0xFFFFF000)
+        # The physical address, ISA state and the virtual page: a block has
+        # the virtual PC folded in (PC reads, literal loads, branch targets,
+        # return addresses: translate.py), so the same physical code seen at
+        # another virtual address (Linux's identity map and its kernel map
+        # of the same page) is another block.  Bits 40-59; all of it stays
+        # within a 63-bit integer, which PyPy keeps unboxed.
+        key = (self.tlb.fetch_page(pc) << 12) | (vkey & ~0xFFFFF000) | (pc >> 12 << VPAGE_SHIFT)
         if single:
             key |= KEY_SINGLE
         entry = ctx.bound.get(key)
@@ -289,6 +296,11 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
                          entry[1], entry[2], block)
             ctx.bound[key] = entry
         if not single:
+            if len(entry[3].pages) > 1:
+                # A T32 instruction straddles into the next page: enter that
+                # page in this context's itlb too, so maintenance of it
+                # drops this front-cache entry (tlb.Context.drop_pages).
+                self.tlb.fetch_page(((pc | 0xFFF) + 1) & MASK32)
             ctx.vblocks[vkey] = entry
         return entry
 

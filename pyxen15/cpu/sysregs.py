@@ -33,14 +33,17 @@ the 64-bit register the 32-bit TTBR0 is the low half of), so the core and
 the MMU read them without a call.  Other modules (timer, MMU, hypervisor)
 attach behaviour to a register with :meth:`SysRegs.on_write`.
 
-Cache maintenance is a no-op, with one exception: ICIALLU and ICIALLUIS
-drop every translated block.  The engine already drops the blocks of any
-page the core stores to, so the architecture's "clean D, invalidate I"
-sequences need nothing; but code written by something other than the core
-(DMA, a device model, a debugger writing through the bus) is only seen
-after a full I-cache invalidate, and that operation is rare enough for a
-full flush to cost nothing.  ICIMVAU, which Linux issues per line of every
-executable page, stays a no-op.  TLB maintenance flushes the whole soft TLB
+Cache maintenance is a no-op, the I-cache invalidates included.  The
+translated blocks are the model's I-cache, and they never go stale: a
+core's store into translated bytes drops their blocks on every core before
+it lands (mmu_lpae/tlb.py), and so does any other write into RAM, which
+goes through the bus (loaders, debuggers, devices: machine.py,
+``Bus.on_ram_write``).  So the architecture's "clean D, invalidate I"
+sequences need nothing.  (ICIALLU and ICIALLUIS once dropped every block,
+to cover writers other than the core; Linux issues ICIALLUIS each time it
+maps an executable user page (``__sync_icache_dcache``), some 2,000 times
+per 20 M instructions of a busybox shell's start, and retranslating
+everything after each cost 80 % of that phase's time.)  TLB maintenance flushes the whole soft TLB
 (it is a cache of the current translation regime, refilled on demand).
 """
 
@@ -259,10 +262,6 @@ def _hcr_written(s, old) -> None:
 
 def _nop(s, v) -> None:
     """Cache and branch predictor maintenance, barriers: nothing to do (see module docstring)."""
-
-
-def _flush_blocks(s, v) -> None:
-    s.core.flush_blocks()
 
 
 def _sext32(v: int) -> int:
@@ -625,8 +624,8 @@ def _cache_ops() -> List[SysReg]:
     ]
     rows = [reg(n, 15, 0, 7, crm, opc2, "PL1_W", trap=t, op=_nop) for n, crm, opc2, t in ops]
     rows += [
-        reg("ICIALLUIS", 15, 0, 7, 1, 0, "PL1_W", trap="TPU", op=_flush_blocks),
-        reg("ICIALLU", 15, 0, 7, 5, 0, "PL1_W", trap="TPU", op=_flush_blocks),
+        reg("ICIALLUIS", 15, 0, 7, 1, 0, "PL1_W", trap="TPU", op=_nop),
+        reg("ICIALLU", 15, 0, 7, 5, 0, "PL1_W", trap="TPU", op=_nop),
         # The CP15 barriers are allowed at PL0 (B4.2.x), when CP15BEN is set.
         reg("CP15ISB", 15, 0, 7, 5, 4, "PL0_W", op=_nop, enabled=_cp15_barriers_enabled),
         reg("CP15DSB", 15, 0, 7, 10, 4, "PL0_W", op=_nop, enabled=_cp15_barriers_enabled),
@@ -856,7 +855,8 @@ class SysRegs:
     # -- hooks for other models --------------------------------------------------------------
 
     def on_write(self, name: str, fn: Callable[["SysRegs", str], None]) -> None:
-        """Call fn(sysregs, name) after every guest write of register `name`."""
+        """Call fn(sysregs, name) after every guest write of register `name`
+        (the value written is in ``sysregs.last_written`` meanwhile)."""
         if name not in BY_NAME:
             raise KeyError("no system register named %r" % name)
         self._write_hooks.setdefault(name, []).append(fn)
@@ -931,6 +931,7 @@ class SysRegs:
         r.write(self, value)
         hooks = self._write_hooks.get(r.name)
         if hooks:
+            self.last_written = value      # what the hooks may read of the write
             for fn in hooks:
                 fn(self, r.name)
 

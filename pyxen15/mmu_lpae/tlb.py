@@ -89,20 +89,31 @@ class Context:
             t.clear()
 
     def drop_pages(self, first: int, count: int) -> None:
-        """Forget virtual pages [first, first + count)."""
+        """Forget virtual pages [first, first + count).  The front cache of
+        blocks by virtual PC is only cleared when one of the pages was on
+        the instruction side: a block is found by virtual PC only after
+        fetch_page() entered its page (and the next one, for a T32
+        instruction straddling them) in `itlb`, so a data page's
+        maintenance, the common case, leaves every block in place."""
+        itlb = self.itlb
+        code = False
         if count > 64:
-            for t in (self.rd, self.wr, self.wr_code, self.itlb):
+            for t in (self.rd, self.wr, self.wr_code, itlb):
                 for vp in [k for k in t if first <= k < first + count]:
                     del t[vp]
+                    code = code or t is itlb
             for k in [k for k in self.xlat if first <= k >> 2 < first + count]:
                 del self.xlat[k]
         else:
             for vp in range(first, first + count):
-                for t in (self.rd, self.wr, self.wr_code, self.itlb):
+                for t in (self.rd, self.wr, self.wr_code):
                     t.pop(vp, None)
+                if itlb.pop(vp, None) is not None:
+                    code = True
                 for k in range(4):
                     self.xlat.pop(vp << 2 | k, None)
-        self.vblocks.clear()
+        if code:
+            self.vblocks.clear()
 
 
 class SoftTLB:

@@ -2,7 +2,7 @@
 privilege, ASID, VMID and endianness, flushed exactly by TLB maintenance
 and regime-changing register writes."""
 
-from mmu_helpers import (CODE, DATA, HYP, NORMAL_SECTION, SVC, VECTORS, lpae_attrs, lpae_identity,
+from mmu_helpers import (CODE, DATA, HYP, NORMAL_SECTION, SVC, VECTORS, assemble, lpae_attrs, lpae_identity,
                          lpae_on, machine, run, short_identity, short_on)
 from pyxen15.mmu_lpae.tables import LPAE_NG
 
@@ -165,3 +165,20 @@ def test_many_asids_stay_correct_when_contexts_are_dropped():
     _remap(t, PAGE2)
     run(m, "mcr p15, 0, r0, c8, c7, 0\nisb\nldrt r0, [r1]", regs={1: VA})
     assert m.cpu.r[0] == 0x22222222
+
+
+def test_the_same_physical_code_at_two_virtual_addresses_reads_its_own_pc():
+    """A block has its virtual PC folded in, so the code of one physical
+    page mapped at two addresses (Linux's identity map and kernel map)
+    is translated once for each: `mov r0, pc` gives each address + 8."""
+    m = machine()
+    t = lpae_identity(m)
+    alias = 0x40000000
+    t.page(alias, CODE, lpae_attrs(0, ap=1))
+    lpae_on(m, t)
+    code = assemble("mov r0, pc")
+    m.mem.write(CODE, code)
+    for pc in (CODE, alias, CODE):
+        m.cpu.pc = pc
+        m.run(until=pc + len(code), max_insns=10)
+        assert m.cpu.r[0] == pc + 8
