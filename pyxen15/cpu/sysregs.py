@@ -15,7 +15,7 @@ CNTKCTL, TEECR.XED) the row's ``pl0`` callable decides.
 
 Traps (``trap``) name the controls that send a Non-secure PL0/PL1 access to
 HYP mode (B1.14): HCR.TVM/TID0-3/TIDCP/TAC/TSW/TPC/TPU/TTLB, HDCR.TPM/
-TPMCR/TDA/TDRA, HSTR.TTEE/TJDBX and CNTHCTL.PL1PCTEN/PL1PCEN; a ``:rw``
+TPMCR/TDA/TDRA/TDOSA, HSTR.TTEE/TJDBX and CNTHCTL.PL1PCTEN/PL1PCEN; a ``:rw``
 suffix overrides the direction a control traps.  HSTR.T<n> applies to
 every CP15 row by its primary register (CRn, or CRm for 64-bit accesses),
 allocated or not, and HCR.TIDCP to the IMPLEMENTATION DEFINED space.
@@ -642,15 +642,70 @@ def _cache_ops() -> List[SysReg]:
     return rows
 
 
+# DBGDIDR (C11.11.15) as the A15 reports it: 4 watchpoints (WRPs+1), 6
+# breakpoints (BRPs+1), 2 of them context-ID capable, debug architecture
+# v7.1 (version 5), with the CP14 debug registers of the v7.1 baseline.
+DBGDIDR = 0x3515F021
+DBG_BRPS = ((DBGDIDR >> 24) & 0xF) + 1
+DBG_WRPS = ((DBGDIDR >> 28) & 0xF) + 1
+DBG_CTX_CMPS = ((DBGDIDR >> 20) & 0xF) + 1     # the highest-numbered breakpoints
+CORESIGHT_KEY = 0xC5ACCE55       # DBGOSLAR: this value sets the OS Lock, any other clears it
+
+
+def _dbgoslar_write(s, value: int) -> None:
+    """DBGOSLAR (C11.11.32) writes DBGOSLSR.OSLK (bit 1)."""
+    s.dbgoslsr = (s.dbgoslsr & ~2) | (2 if value == CORESIGHT_KEY else 0)
+
+
 def _debug() -> List[SysReg]:
-    """CP14 (C11, A2.10, A2.11): the debug ID registers, ThumbEE and the
-    trivial Jazelle registers.  The other debug registers are UNDEFINED."""
-    return [
-        reg("DBGDIDR", 14, 0, 0, 0, 0, "PL0_R", reset=0x3515F021, trap="TDA"),
+    """CP14 (C11, C6.4.1): the debug registers of v7.1's CP14 interface
+    that the A15 implements, ThumbEE and the trivial Jazelle registers.
+
+    The registers hold what software writes (Linux's hw_breakpoint probes
+    them: DBGOSDLR, DBGOSLAR, DBGVCR, every breakpoint and watchpoint pair,
+    DBGDSCR.MDBGen), but the model raises no debug events: a breakpoint or
+    watchpoint that matches, or a vector catch, is not taken.  Breakpoint
+    and watchpoint numbers beyond DBGDIDR's count are UNDEFINED."""
+    rows = [
+        reg("DBGDIDR", 14, 0, 0, 0, 0, "PL0_R", reset=DBGDIDR, trap="TDA"),
         reg("DBGDRAR", 14, 0, 1, 0, 0, "PL0_R", reset=0, trap="TDRA"),
         reg("DBGDSAR", 14, 0, 2, 0, 0, "PL0_R", reset=0, trap="TDRA"),
         reg64("DBGDRAR_64", 14, 0, 1, "PL0_R", reset=0, attr="dbgdrar", trap="TDRA"),
         reg64("DBGDSAR_64", 14, 0, 2, "PL0_R", reset=0, attr="dbgdsar", trap="TDRA"),
+        # DBGDSCR (C11.11.20): the internal view is read-only (at PL0 too,
+        # unless UDCCdis); the external view is where PL1 sets MDBGen
+        # (bit 15, monitor debug-mode) and UDCCdis (bit 12).  HDBGen
+        # (halting debug) is the external debugger's and reads 0.
+        reg("DBGDSCRint", 14, 0, 0, 1, 0, "PL0_R", read=lambda s: s.dbgdscr,
+            pl0=lambda s: not s.dbgdscr & (1 << 12), trap="TDA"),
+        reg("DBGDSCRext", 14, 0, 0, 2, 2, "PL1_RW", attr="dbgdscr", wmask=(1 << 15) | (1 << 12), trap="TDA"),
+        # DBGVCR (C11.11.45): the vector catch bits, with the Security
+        # Extensions' layout (Secure PL1, Monitor and Non-secure vectors).
+        reg("DBGVCR", 14, 0, 0, 7, 0, "PL1_RW", wmask=0xDE00DCDF, trap="TDA"),
+        # The OS Save and Restore registers (C11.11.31-34), trapped by
+        # HDCR.TDOSA: the OS Lock is set by a debug power-up reset (OSLSR
+        # reads OSLM = 0b10, the v7.1 lock, with OSLK = 1); DBGOSDLR's
+        # double lock (DLK, bit 0) is clear; the core is powered up
+        # (DBGPRSR.PU) and DBGPRCR's power-down request bit holds.
+        reg("DBGOSLAR", 14, 0, 1, 0, 4, "PL1_W", op=_dbgoslar_write, trap="TDOSA"),
+        reg("DBGOSLSR", 14, 0, 1, 1, 4, "PL1_R", attr="dbgoslsr", reset=0xA, trap="TDOSA"),
+        reg("DBGOSDLR", 14, 0, 1, 3, 4, "PL1_RW", wmask=1, trap="TDOSA"),
+        reg("DBGPRCR", 14, 0, 1, 4, 4, "PL1_RW", wmask=1, trap="TDOSA"),
+        reg("DBGPRSR", 14, 0, 1, 5, 4, "PL1_R", reset=1, trap="TDOSA"),
+    ]
+    # The breakpoint and watchpoint pairs (C11.11.9-10, C11.11.47-48): value
+    # registers are word addresses (or, for a context-ID breakpoint, the
+    # whole CONTEXTIDR); control registers keep their defined fields (BCR:
+    # mask, BT, LBN, SSC, HMC, BAS, PMC, E; WCR: mask, WT, LBN, SSC, HMC,
+    # the 8-bit BAS of a doubleword watchpoint, LSC, PAC, E).
+    for n in range(DBG_BRPS):
+        rows += [reg("DBGBVR%d" % n, 14, 0, 0, n, 4, "PL1_RW", wmask=0xFFFFFFFC if n < DBG_BRPS - DBG_CTX_CMPS else MASK32,
+                     trap="TDA"),
+                 reg("DBGBCR%d" % n, 14, 0, 0, n, 5, "PL1_RW", wmask=0x1F7FE1E7, trap="TDA")]
+    for n in range(DBG_WRPS):
+        rows += [reg("DBGWVR%d" % n, 14, 0, 0, n, 6, "PL1_RW", wmask=0xFFFFFFFC, trap="TDA"),
+                 reg("DBGWCR%d" % n, 14, 0, 0, n, 7, "PL1_RW", wmask=0x1F1FFFFF, trap="TDA")]
+    return rows + [
         # ThumbEE (A2.10): Linux saves TEEHBR on every context switch when
         # ID_PFR0 reports ThumbEE, so it must exist.
         reg("TEECR", 14, 6, 0, 0, 0, "PL1_RW", wmask=1, trap="TTEE"),

@@ -237,12 +237,77 @@ def test_ccsidr_follows_csselr():
     ("ldc p14, c5, [r0]", SVC),
     ("mcr p15, 0, r0, c7, c8, 4", SVC),            # ATS12NSOPR is for HYP
     (".fpu vfpv4\nvmrs r0, fpscr", SVC),           # VFP: not there yet
-    ("mrc p14, 0, r0, c0, c1, 0", SVC),            # debug registers other than the ID ones
+    ("mrc p14, 0, r0, c0, c6, 4", SVC),            # DBGBVR6: the A15 has six breakpoints
+    ("mrc p14, 0, r0, c0, c4, 7", SVC),            # DBGWCR4: and four watchpoints
+    ("mrc p14, 0, r0, c1, c0, 4", SVC),            # DBGOSLAR is write-only
+    ("mcr p14, 0, r0, c1, c1, 4", SVC),            # DBGOSLSR is read-only
+    ("mrc p14, 0, r0, c0, c2, 2", USR),            # DBGDSCRext is PL1's
     ("mrrc p15, 7, r0, r1, c15", SVC),
 ])
 def test_inaccessible_registers_are_undefined(src, mode):
     m, reason = run_system(src, cpsr=mode, regs={0: CODE + 0x100}, until=VBAR + 4)
     assert undefined(m, reason), "%s in mode %#x" % (src, mode)
+
+
+# -- CP14 debug registers (C11.11) ---------------------------------------------------------
+# What Linux's hw_breakpoint probe does on a v7.1 core, register by register.
+
+def test_debug_os_registers_reset_locked_and_the_os_lock_follows_dbgoslar():
+    src = ("mrc p14, 0, r1, c1, c1, 4\n"            # DBGOSLSR: OSLM = 0b10, OSLK = 1
+           "mrc p14, 0, r2, c1, c3, 4\n"            # DBGOSDLR: the double lock is clear
+           "mrc p14, 0, r3, c1, c5, 4\n"            # DBGPRSR: powered up
+           "mcr p14, 0, r0, c1, c0, 4\n"            # DBGOSLAR <- not the key: unlocked
+           "mrc p14, 0, r4, c1, c1, 4\n"
+           "mcr p14, 0, r5, c1, c0, 4\n"            # DBGOSLAR <- the key: locked again
+           "mrc p14, 0, r6, c1, c1, 4\n")
+    m, reason = run_system(src, regs={0: 0x3A53317A, 5: 0xC5ACCE55})
+    assert reason == "until"
+    assert [m.cpu.r[i] for i in (1, 2, 3, 4, 6)] == [0xA, 0, 1, 0x8, 0xA]
+
+
+def test_dbgosdlr_and_dbgprcr_hold_their_one_bit():
+    src = ("mcr p14, 0, r0, c1, c3, 4\nmrc p14, 0, r1, c1, c3, 4\n"
+           "mcr p14, 0, r0, c1, c4, 4\nmrc p14, 0, r2, c1, c4, 4")
+    m, _ = run_system(src, regs={0: 0xFFFFFFFF})
+    assert m.cpu.r[1:3] == [1, 1]
+
+
+def test_monitor_debug_mode_is_set_in_dbgdscrext_and_read_in_dbgdscrint():
+    src = ("mrc p14, 0, r1, c0, c1, 0\n"            # DBGDSCRint
+           "mcr p14, 0, r0, c0, c2, 2\n"            # DBGDSCRext <- everything
+           "mrc p14, 0, r2, c0, c1, 0\nmrc p14, 0, r3, c0, c2, 2")
+    m, _ = run_system(src, regs={0: 0xFFFFFFFF})
+    assert m.cpu.r[1:4] == [0, 0x9000, 0x9000]      # MDBGen and UDCCdis; HDBGen is not PL1's
+
+
+def test_dbgdscrint_at_pl0_is_undefined_when_udccdis():
+    m, reason = run_system("mrc p14, 0, r0, c0, c1, 0", cpsr=USR, sys={"dbgdscr": 0x8000})
+    assert reason == "until" and m.cpu.r[0] == 0x8000
+    m, reason = run_system("mrc p14, 0, r0, c0, c1, 0", cpsr=USR, sys={"dbgdscr": 0x1000}, until=VBAR + 4)
+    assert undefined(m, reason)
+
+
+def test_breakpoint_watchpoint_and_vector_catch_registers_keep_their_fields():
+    src = ("mcr p14, 0, r0, c0, c0, 4\nmrc p14, 0, r1, c0, c0, 4\n"    # DBGBVR0
+           "mcr p14, 0, r0, c0, c5, 4\nmrc p14, 0, r2, c0, c5, 4\n"    # DBGBVR5, context ID capable
+           "mcr p14, 0, r0, c0, c3, 5\nmrc p14, 0, r3, c0, c3, 5\n"    # DBGBCR3
+           "mcr p14, 0, r0, c0, c3, 6\nmrc p14, 0, r4, c0, c3, 6\n"    # DBGWVR3
+           "mcr p14, 0, r0, c0, c0, 7\nmrc p14, 0, r5, c0, c0, 7\n"    # DBGWCR0: the 8-bit BAS
+           "mcr p14, 0, r0, c0, c7, 0\nmrc p14, 0, r6, c0, c7, 0")      # DBGVCR
+    m, _ = run_system(src, regs={0: 0xFFFFFFFF})
+    assert m.cpu.r[1:7] == [0xFFFFFFFC, 0xFFFFFFFF, 0x1F7FE1E7, 0xFFFFFFFC, 0x1F1FFFFF, 0xDE00DCDF]
+
+
+def test_hdcr_tdosa_traps_the_os_registers_and_tda_the_others():
+    src = "mrc p14, 0, r3, c1, c3, 4"               # DBGOSDLR
+    iss = 1 << 24 | 0xE << 20 | 4 << 17 | 1 << 10 | 3 << 5 | 3 << 1 | 1
+    m, reason = run_system(src, sys={"hdcr": sysregs.PMU_COUNTERS | 1 << 10}, until=HVBAR + 0x14)
+    assert reason == "until" and m.cpu.sys.hsr == hsr(0x05, iss)
+    m, reason = run_system(src, sys={"hdcr": sysregs.PMU_COUNTERS | 1 << 9})
+    assert reason == "until"                        # TDA leaves the OS registers alone
+    m, reason = run_system("mrc p14, 0, r0, c0, c1, 0", sys={"hdcr": sysregs.PMU_COUNTERS | 1 << 9},
+                           until=HVBAR + 0x14)
+    assert reason == "until" and m.cpu.sys.hsr >> 26 == 0x05
 
 
 def test_undefined_in_hyp_goes_to_the_hyp_undef_vector():
