@@ -19,6 +19,26 @@ def pytest_addoption(parser):
                          "PYXEN15_DIFF_SCALE)")
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """The Linux boots (mark ``linux_boot``, minutes each) start first, one
+    per worker, so that they run alongside the short tests instead of
+    after them.  pytest-xdist's load scheduler (``-n N``) first hands each
+    worker a run of consecutive tests, max(len // N // 4, 2) long, then
+    feeds them one by one: boot k goes to the head of worker k's run.
+    (Another xdist scheduling only makes the order less useful, never the
+    run wrong.)"""
+    boots = [item for item in items if item.get_closest_marker("linux_boot")]
+    if not boots:
+        return
+    order = [item for item in items if not item.get_closest_marker("linux_boot")]
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    run = max(len(items) // workers // 4, 2) if workers > 1 else 1
+    for k, item in enumerate(boots):
+        order.insert(min(k * run, len(order)), item)
+    items[:] = order
+
+
 @pytest.fixture(scope="session")
 def workload():
     """The real workload (Debian's kernel, DTB, busybox initramfs), fetched
