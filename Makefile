@@ -38,7 +38,7 @@ test-pypy: setup guests
 # fetches them once into .cache/workload), booted on two cores in HYP mode
 # to a shell on UART0.  Ctrl-A X quits; `poweroff -f` in the shell ends it.
 W       := .cache/workload
-BOOTARGS ?= console=ttyAMA0 rdinit=/init cryptomgr.notests
+BOOTARGS ?= console=ttyAMA0 rdinit=/init
 
 run: setup guests
 	.venv/bin/pyxen15 run guests/build/hello.elf
