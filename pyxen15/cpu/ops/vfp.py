@@ -56,9 +56,8 @@ from ..state import MODE_USR
 from ..vfp import softfloat as sf
 from ..vfp.fastpath import vfp_fma32, vfp_fma64
 from ..syndrome import EC_MRC_CP10
-from ..vfp.regs import (CPACR_CP10_SHIFT, CPACR_D32DIS, FPEXC_EN, FPEXC_WMASK,
-                        FPSCR_FAST_MASK, FPSCR_FAST_VALUE, FPSCR_LEN_STRIDE, FPSID, HCPTR_TCP10,
-                        HCPTR_TCP11, MVFR0, MVFR1, ACCESSORS, SINGLE_STORE, get_bits, round32, set_bits,
+from ..vfp.regs import (FPEXC_WMASK, FPSCR_FAST_MASK, FPSCR_FAST_VALUE, FPSCR_LEN_STRIDE, FPSID,
+                        MVFR0, MVFR1, ACCESSORS, SINGLE_STORE, get_bits, round32, set_bits,
                         set_fpscr, vfp_check_enabled, vfp_iss, vfp_raise)
 
 HANDLERS: Dict[str, Op] = {}
@@ -214,12 +213,11 @@ def _enabled(e, vector_undef: bool = False, high: bool = False) -> None:
     if high:
         need.add("vfp_d32")
     if not need <= facts:
-        # Inline, a test that passes in the usual state (cp10 full access,
-        # D32DIS clear, no HCPTR trap, FPEXC.EN, no short vectors); the
-        # precise checks, in their order, only when it fails.
-        test = "c.fpexc & 0x%x and c.sys.cpacr & 0x%x == 0x%x and not c.sys.hcptr & 0x%x" % (
-            FPEXC_EN, CPACR_D32DIS | 3 << CPACR_CP10_SHIFT, 3 << CPACR_CP10_SHIFT,
-            HCPTR_TCP10 | HCPTR_TCP11)
+        # Inline, a test that passes in the usual state (the core's
+        # vfp_open: cp10 full access, D32DIS clear, no HCPTR trap, FPEXC.EN;
+        # and no short vectors); the precise checks, in their order, only
+        # when it fails.
+        test = "c.vfp_open"
         if vector_undef:
             test += " and not c.fpscr & 0x%x" % FPSCR_LEN_STRIDE
         e.line("if not (%s):" % test)
