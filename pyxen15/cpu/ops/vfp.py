@@ -241,6 +241,21 @@ def _word(n: int, r: int) -> int:
 # The fast path's condition on FPSCR (vfp/regs.py)
 FAST = "c.fpscr & 0x%x == 0x%x" % (FPSCR_FAST_MASK, FPSCR_FAST_VALUE)
 
+
+def _fast(e) -> str:
+    """FAST as the block tests it: once, into a local, from the first
+    instruction on the straight path that needs it.  The answer cannot go
+    from true to false within a block (RMode and FZ change, and IXC is
+    cleared, only by VMSR, which ends it); from false to true (a slow path
+    setting IXC) it only leaves the rest of the block on the slow path."""
+    if ("fast",) in e.values:
+        return "fast"
+    if not e.straight:
+        return FAST
+    e.line("fast = %s" % FAST)
+    e.values[("fast",)] = "fast"
+    return "fast"
+
 # Bounds of the fast path's results: strictly above the smallest normal
 # (so not tiny before rounding) and at most the largest finite number.
 _RANGE = {64: ("2.2250738585072014e-308", "1.7976931348623157e+308"),
@@ -362,7 +377,7 @@ def _fast_result(e, n: int, expr: str, d: int, slow) -> None:
     run `slow` (which emits the slow path)."""
     lo, hi = _RANGE[n]
     keep = n == 64 and e.straight
-    e.line("fr = (%s) if %s else 0.0" % (expr, FAST))
+    e.line("fr = (%s) if %s else 0.0" % (expr, _fast(e)))
     e.line("if %s < abs(fr) <= %s:" % (lo, hi))
     e.indent(1)
     _store_value(e, n, d, "fr")
@@ -636,7 +651,7 @@ def vcvt_fp_int(e, f):
     # In single precision: exact up to 2^24; beyond, float(x) is exact and
     # the pack to a single rounds it to nearest, right when the fast path holds.
     e.line("ix = %s" % (_bank("vfp_i", 4 * m) + "[0]" if signed else _w(m)))
-    e.line("if -0x1000000 <= ix <= 0x1000000 or %s:" % FAST)
+    e.line("if -0x1000000 <= ix <= 0x1000000 or %s:" % _fast(e))
     e.indent(1)
     _store_value(e, 32, d, "float(ix)")
     e.indent(-1)
@@ -660,7 +675,7 @@ def vcvt_int_fp(e, f):
     _enabled(e, False, _uses_high(n, m))
     lo, hi = (-0x80000000, 0x7FFFFFFF) if signed else (0, 0xFFFFFFFF)
     e.line("fa = %s" % _value(e, n, m))
-    e.line("ix = %s(fa) if %s and -5e9 < fa < 5e9 else -1 << 40" % ("int" if round_zero else "round", FAST))
+    e.line("ix = %s(fa) if %s and -5e9 < fa < 5e9 else -1 << 40" % ("int" if round_zero else "round", _fast(e)))
     _forget(e, 32, d)
     e.line("if %d <= ix <= %d:" % (lo, hi))
     e.line("    " + _bank("vfp_pw", 4 * d, "ix & 0xffffffff"))
@@ -937,7 +952,13 @@ def vmrs(e, f):
     if reg == REG_FPSCR:
         _enabled(e)
         if t == 15:
-            e.line("c.set_flags((c.fpscr & 0xf0000000) | (c.QF << 27))")
+            # NZCV into the core's split flags (state.py), Q untouched;
+            # without set_flags' branch on Z, which the JIT makes a guard
+            e.line("nzcv = c.fpscr")
+            e.line("c.NF = nzcv & 0x80000000")
+            e.line("c.ZF = ~nzcv >> 30 & 1")
+            e.line("c.CF = nzcv >> 29 & 1")
+            e.line("c.VF = nzcv >> 28 & 1")
         else:
             e.wr(t, "c.fpscr")
         return
