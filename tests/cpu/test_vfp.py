@@ -202,6 +202,32 @@ def test_fpexc_en_clear_makes_vfp_undefined_but_vmrs_fpexc_works():
     assert took_undef(c) and c.r[14] == CODE + 8 and c.r[0] == 0
 
 
+# Each way a control can be written after a block has run with VFP on: the
+# block, already translated, must see the change (the core's vfp_open).
+DISABLES = {
+    "fpexc attribute": lambda c: setattr(c, "fpexc", 0),
+    "fpexc by name": lambda c: c.set_reg("fpexc", 0),
+    "cpacr attribute": lambda c: setattr(c.sys, "cpacr", 0),
+    "cpacr written": lambda c: c.sys.write("CPACR", 0),
+    "hcptr written": lambda c: c.sys.write("HCPTR", 0x33FF | 1 << 10),
+}
+
+
+@pytest.mark.parametrize("how", sorted(DISABLES))
+def test_a_translated_vfp_block_sees_every_write_of_the_access_controls(how):
+    m, end = vfp_machine("vadd.f64 d0, d0, d0\nnop")
+    c = m.cpu
+    assert c.vfp_open              # the block's inline test passes: its fast way in
+    assert m.run(until=end, max_insns=10).reason == "until" and c.mode == 0x13
+    DISABLES[how](c)
+    c.pc = CODE
+    m.run(until=VBAR + 4 if how != "hcptr written" else HVBAR + 0x14, max_insns=10)
+    if how == "hcptr written":
+        assert c.mode == 0x1A and c.elr_hyp == CODE
+    else:
+        assert took_undef(c) and c.r[14] == CODE + 4
+
+
 @pytest.mark.parametrize("src", ["vmrs r0, fpexc", "vmov s0, r0", "vldr d0, [r1]"])
 def test_cpacr_clear_makes_everything_undefined(src):
     c = run_to_vector(src, VBAR + 4, enable=False, regs={1: CODE})
