@@ -30,7 +30,8 @@ Access control (B1.14, CheckVFPEnabled) is checked at run time, once per
 block for what a block needs: CPACR, HCPTR and FPEXC.EN can change only
 through instructions that end a block (MCR, VMSR, exception entry), so
 after one unconditional VFP instruction has passed the check the rest of
-the block need not repeat it.  The data-processing instructions that short
+the block need not repeat it; and the check is one flag of the core
+(``vfp_open``, vfp/regs.py) unless it fails.  The data-processing instructions that short
 vectors would repeat (the arithmetic, VMOV, VABS, VNEG, VSQRT) are also
 UNDEFINED while FPSCR.LEN or STRIDE is nonzero: the A15 has no short
 vectors.  Compares and conversions are scalar whatever LEN says (VFPv3),

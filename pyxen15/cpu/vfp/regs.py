@@ -25,8 +25,8 @@ FPSCR is ``core.fpscr``, one int (VMSR writes it through
 :func:`set_fpscr`, which drops the RAZ/WI bits).  Translated code's fast
 path runs while ``fpscr & FPSCR_FAST_MASK == FPSCR_FAST_VALUE``: round to
 nearest, no flush-to-zero, and IXC already set, so that an inexact result
-needs no detecting.  Testing that costs one attribute load and a mask,
-and leaves no derived state to fall out of step.  FPEXC is ``core.fpexc``.
+needs no detecting.  A block tests that once, into a local (ops/vfp.py),
+and keeps no derived state beyond its own run.  FPEXC is ``core.fpexc``.
 
 The ID registers are the Cortex-A15 r2p1's (Cortex-A15 TRM, and the values
 QEMU's cortex-a15 reports), except that Advanced SIMD is absent: MVFR1's
