@@ -143,7 +143,11 @@ def bench(as_json, image, variant, every, repeat, with_fp):
     records = [best[v] for v in variants]
     fp = None
     if fp_image is not None:
-        fp = run_bench_process(fp_image, "off") if every or repeat > 1 else run_bench(fp_image, "off")
+        # Always a process of its own: run after the integer workload in
+        # this one, it would start from that run's JIT state (traces of the
+        # engine specialised to the other workload's blocks) instead of
+        # from the state the integer workload started from.
+        fp = run_bench_process(fp_image, "off")
     if as_json:
         if every:
             base = records[0]["cpu_mips"]

@@ -79,6 +79,7 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
         self.events = events if events is not None else Events()
         self.timer = GenericTimer(self, self.events)
         self.sys = sysregs_factory(self)
+        self.vfp_access_changed()
         tlb.mmu = MMU(self.sys, tlb.bus)
         self.events.attach(self)
         tlb.on_code_write = self.invalidate_page

@@ -879,6 +879,7 @@ class SysRegs:
         self.counter_hz = 24000000
         self.core_hz = 1000000000
         self._write_hooks: Dict[str, List[Callable]] = {}
+        self._cpacr = self._hcptr = 0
         self.reset()
 
     def reset(self) -> None:
@@ -906,6 +907,27 @@ class SysRegs:
     @property
     def mair1(self) -> int:
         return self.nmrr
+
+    # CPACR and HCPTR decide, with FPEXC.EN, whether VFP instructions run:
+    # the core keeps that answer as one flag (vfp/regs.py, vfp_open), which
+    # every write refreshes, whatever path it takes.
+    @property
+    def cpacr(self) -> int:
+        return self._cpacr
+
+    @cpacr.setter
+    def cpacr(self, value: int) -> None:
+        self._cpacr = value
+        self.core.vfp_access_changed(self)
+
+    @property
+    def hcptr(self) -> int:
+        return self._hcptr
+
+    @hcptr.setter
+    def hcptr(self, value: int) -> None:
+        self._hcptr = value
+        self.core.vfp_access_changed(self)
 
     # -- hooks for other models --------------------------------------------------------------
 

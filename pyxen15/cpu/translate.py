@@ -96,6 +96,9 @@ class Emitter:
         # hold to its end (e.g. the VFP access check: what could change the
         # answer ends a block)
         self.facts = set()
+        # values the block holds in local variables from one instruction to
+        # the next (ops/vfp.py: VFP registers as host floats), by key
+        self.values: Dict[tuple, str] = {}
         # per instruction
         self.pc = 0
         self.size = 4
@@ -163,6 +166,13 @@ class Emitter:
     def pc_aligned(self) -> int:
         """Align(PC, 4), the base of literal loads and ADR."""
         return self.pc_value & ~3
+
+    @property
+    def straight(self) -> bool:
+        """Whether the next line runs whenever the instruction runs: it is
+        unconditional and the line is not inside an ``if`` of its own (so a
+        local variable it sets is there for the rest of the block)."""
+        return self.cond in (COND_AL, 0xF) and not self.in_it_block and self._indent == 0
 
     def line(self, src: str) -> None:
         if self._indent == 0 and self._dead:

@@ -202,6 +202,32 @@ def test_fpexc_en_clear_makes_vfp_undefined_but_vmrs_fpexc_works():
     assert took_undef(c) and c.r[14] == CODE + 8 and c.r[0] == 0
 
 
+# Each way a control can be written after a block has run with VFP on: the
+# block, already translated, must see the change (the core's vfp_open).
+DISABLES = {
+    "fpexc attribute": lambda c: setattr(c, "fpexc", 0),
+    "fpexc by name": lambda c: c.set_reg("fpexc", 0),
+    "cpacr attribute": lambda c: setattr(c.sys, "cpacr", 0),
+    "cpacr written": lambda c: c.sys.write("CPACR", 0),
+    "hcptr written": lambda c: c.sys.write("HCPTR", 0x33FF | 1 << 10),
+}
+
+
+@pytest.mark.parametrize("how", sorted(DISABLES))
+def test_a_translated_vfp_block_sees_every_write_of_the_access_controls(how):
+    m, end = vfp_machine("vadd.f64 d0, d0, d0\nnop")
+    c = m.cpu
+    assert c.vfp_open              # the block's inline test passes: its fast way in
+    assert m.run(until=end, max_insns=10).reason == "until" and c.mode == 0x13
+    DISABLES[how](c)
+    c.pc = CODE
+    m.run(until=VBAR + 4 if how != "hcptr written" else HVBAR + 0x14, max_insns=10)
+    if how == "hcptr written":
+        assert c.mode == 0x1A and c.elr_hyp == CODE
+    else:
+        assert took_undef(c) and c.r[14] == CODE + 4
+
+
 @pytest.mark.parametrize("src", ["vmrs r0, fpexc", "vmov s0, r0", "vldr d0, [r1]"])
 def test_cpacr_clear_makes_everything_undefined(src):
     c = run_to_vector(src, VBAR + 4, enable=False, regs={1: CODE})
@@ -263,3 +289,39 @@ def test_short_vectors_leave_compares_and_conversions_alone():
     """VCMP and VCVT are always scalar, so LEN != 0 does not make them UNDEFINED."""
     c = run_vfp("vcmp.f64 d0, d1\nvcvt.f64.f32 d2, s0", dregs={0: d(1.0), 1: d(2.0)}, fpscr=1 << 16)
     assert c.fpscr >> 28 == 0x8 and c.mode == 0x13
+
+
+# -- a block's local copies of register values (ops/vfp.py _value, _forget) ---------------------
+
+def dbits(lo: int, hi: int) -> float:
+    return struct.unpack("<d", struct.pack("<II", lo, hi))[0]
+
+
+@pytest.mark.parametrize("thumb", [False, True], ids=["A32", "T32"])
+def test_writes_through_an_alias_are_seen_by_the_next_double_read_in_the_block(thumb):
+    """D0 read and written as a double, then changed through S0 (a move),
+    S1 (arithmetic) and a load; each later read of D0 in the same block
+    must see the bank, not the value the block had kept.  (The slow path
+    reads the bank anyway: this is about the fast path, which runs once
+    IXC is set.)"""
+    c = run_vfp("""
+        vadd.f64 d0, d1, d2
+        vadd.f64 d3, d0, d0
+        vmov.f32 s0, s8
+        vadd.f64 d5, d0, d0
+        vadd.f32 s1, s9, s9
+        vadd.f64 d6, d0, d0
+        vldr d0, [r1]
+        vadd.f64 d7, d0, d0
+        vmov r2, r3, d0
+    """, thumb, regs={1: CODE + 0x1000}, dregs={1: d(1.5), 2: d(2.25), 4: d(3.0)},
+                sregs={8: s(1.0) ^ 0x5, 9: s(0.75)}, fpscr=0x10)     # IXC set: the fast path
+    d0 = 1.5 + 2.25
+    assert c.vfp_d(3) == d(d0 + d0)
+    lo, hi = s(1.0) ^ 0x5, d(d0) >> 32
+    assert c.vfp_d(5) == d(2 * dbits(lo, hi))
+    hi = s(1.5)
+    assert c.vfp_d(6) == d(2 * dbits(lo, hi))
+    # the load reads whatever the code page holds at r1: the block's own words
+    assert c.vfp_d(7) == d(2 * dbits(c.r[2], c.r[3]))
+    assert c.fpscr == 0x10

@@ -30,7 +30,8 @@ Access control (B1.14, CheckVFPEnabled) is checked at run time, once per
 block for what a block needs: CPACR, HCPTR and FPEXC.EN can change only
 through instructions that end a block (MCR, VMSR, exception entry), so
 after one unconditional VFP instruction has passed the check the rest of
-the block need not repeat it.  The data-processing instructions that short
+the block need not repeat it; and the check is one flag of the core
+(``vfp_open``, vfp/regs.py) unless it fails.  The data-processing instructions that short
 vectors would repeat (the arithmetic, VMOV, VABS, VNEG, VSQRT) are also
 UNDEFINED while FPSCR.LEN or STRIDE is nonzero: the A15 has no short
 vectors.  Compares and conversions are scalar whatever LEN says (VFPv3),
@@ -56,9 +57,8 @@ from ..state import MODE_USR
 from ..vfp import softfloat as sf
 from ..vfp.fastpath import vfp_fma32, vfp_fma64
 from ..syndrome import EC_MRC_CP10
-from ..vfp.regs import (CPACR_CP10_SHIFT, CPACR_D32DIS, FPEXC_EN, FPEXC_WMASK,
-                        FPSCR_FAST_MASK, FPSCR_FAST_VALUE, FPSCR_LEN_STRIDE, FPSID, HCPTR_TCP10,
-                        HCPTR_TCP11, MVFR0, MVFR1, ACCESSORS, SINGLE_STORE, get_bits, round32, set_bits,
+from ..vfp.regs import (FPEXC_WMASK, FPSCR_FAST_MASK, FPSCR_FAST_VALUE, FPSCR_LEN_STRIDE, FPSID,
+                        MVFR0, MVFR1, ACCESSORS, SINGLE_STORE, get_bits, round32, set_bits,
                         set_fpscr, vfp_check_enabled, vfp_iss, vfp_raise)
 
 HANDLERS: Dict[str, Op] = {}
@@ -168,23 +168,70 @@ def _w(i: int) -> str:
     return _bank("vfp_w", 4 * i) + "[0]"
 
 
+# The block's copies of register values.  A register read as a host float
+# once in a block is kept in a local (fd<n> for D<n>, fs<n> for S<n>), and so
+# is a double the block writes, until an instruction writes that register or
+# one that aliases it (S2n and S2n+1 are the halves of D<n>).  The bank stays
+# the architectural state: every write still goes to it, so a fault, a slow
+# path or the next block sees the registers as they are.  A read costs PyPy's
+# tracer some twenty operations through struct and a local none.  A single
+# is not kept from a write (the bank holds the result rounded to single, the
+# fast path's local is not), and a conditional instruction keeps nothing, as
+# its lines may not run; both forget what they write.
+
+def _forget(e, n: int, r: int) -> None:
+    """Register r of precision n is written: drop the copies it makes stale."""
+    values = e.values
+    if n == 64:
+        for key in ((64, r), (32, 2 * r), (32, 2 * r + 1)):
+            values.pop(key, None)
+    else:
+        values.pop((32, r), None)
+        values.pop((64, r >> 1), None)
+
+
 def _setw(e, i: int, expr: str) -> None:
+    _forget(e, 32, i)                # word i: S<i>, or half of D<i/2>
     e.line(_bank("vfp_pw", 4 * i, expr))
 
 
-def _value(n: int, r: int) -> str:
+def _value(e, n: int, r: int) -> str:
     """Register r as a host float (for the fast path only: NaNs may lose bits)."""
+    name = e.values.get((n, r))
+    if name is not None:
+        return name
     if n == 64:
-        return _bank("vfp_d", 8 * r) + "[0]"
-    return _bank("vfp_f", 4 * r) + "[0]"
+        expr = _bank("vfp_d", 8 * r) + "[0]"
+    else:
+        expr = _bank("vfp_f", 4 * r) + "[0]"
+    if not e.straight:
+        return expr
+    name = "%s%d" % ("fd" if n == 64 else "fs", r)
+    e.line("%s = %s" % (name, expr))
+    e.values[(n, r)] = name
+    return name
 
 
 def _store_value(e, n: int, r: int, expr: str) -> None:
     """Register r = a host float already in range (fast path)."""
+    _forget(e, n, r)
     if n == 64:
+        if e.straight:
+            e.line("fd%d = %s" % (r, expr))
+            expr = "fd%d" % r
+            e.values[(64, r)] = expr
         e.line(_bank("vfp_pd", 8 * r, expr))
     else:
         e.line(_bank("vfp_pf", 4 * r, expr))
+
+
+def _keep_double(e, r: int, keep: bool, name: str) -> None:
+    """After an if/else that wrote D<r> on both paths, with local `name`
+    holding its value on each: keep it as the block's copy (`keep`: the
+    if/else was on the instruction's straight path)."""
+    if keep:
+        e.line("fd%d = %s" % (r, name))
+        e.values[(64, r)] = "fd%d" % r
 
 
 def _word(n: int, r: int) -> int:
@@ -194,6 +241,21 @@ def _word(n: int, r: int) -> int:
 
 # The fast path's condition on FPSCR (vfp/regs.py)
 FAST = "c.fpscr & 0x%x == 0x%x" % (FPSCR_FAST_MASK, FPSCR_FAST_VALUE)
+
+
+def _fast(e) -> str:
+    """FAST as the block tests it: once, into a local, from the first
+    instruction on the straight path that needs it.  The answer cannot go
+    from true to false within a block (RMode and FZ change, and IXC is
+    cleared, only by VMSR, which ends it); from false to true (a slow path
+    setting IXC) it only leaves the rest of the block on the slow path."""
+    if ("fast",) in e.values:
+        return "fast"
+    if not e.straight:
+        return FAST
+    e.line("fast = %s" % FAST)
+    e.values[("fast",)] = "fast"
+    return "fast"
 
 # Bounds of the fast path's results: strictly above the smallest normal
 # (so not tiny before rounding) and at most the largest finite number.
@@ -214,12 +276,11 @@ def _enabled(e, vector_undef: bool = False, high: bool = False) -> None:
     if high:
         need.add("vfp_d32")
     if not need <= facts:
-        # Inline, a test that passes in the usual state (cp10 full access,
-        # D32DIS clear, no HCPTR trap, FPEXC.EN, no short vectors); the
-        # precise checks, in their order, only when it fails.
-        test = "c.fpexc & 0x%x and c.sys.cpacr & 0x%x == 0x%x and not c.sys.hcptr & 0x%x" % (
-            FPEXC_EN, CPACR_D32DIS | 3 << CPACR_CP10_SHIFT, 3 << CPACR_CP10_SHIFT,
-            HCPTR_TCP10 | HCPTR_TCP11)
+        # Inline, a test that passes in the usual state (the core's
+        # vfp_open: cp10 full access, D32DIS clear, no HCPTR trap, FPEXC.EN;
+        # and no short vectors); the precise checks, in their order, only
+        # when it fails.
+        test = "c.vfp_open"
         if vector_undef:
             test += " and not c.fpscr & 0x%x" % FPSCR_LEN_STRIDE
         e.line("if not (%s):" % test)
@@ -316,7 +377,8 @@ def _fast_result(e, n: int, expr: str, d: int, slow) -> None:
     """r = expr on the fast path; write it if it is a normal number, else
     run `slow` (which emits the slow path)."""
     lo, hi = _RANGE[n]
-    e.line("fr = (%s) if %s else 0.0" % (expr, FAST))
+    keep = n == 64 and e.straight
+    e.line("fr = (%s) if %s else 0.0" % (expr, _fast(e)))
     e.line("if %s < abs(fr) <= %s:" % (lo, hi))
     e.indent(1)
     _store_value(e, n, d, "fr")
@@ -324,7 +386,10 @@ def _fast_result(e, n: int, expr: str, d: int, slow) -> None:
     e.line("else:")
     e.indent(1)
     slow()
+    if keep:
+        e.line("fr = %s[0]" % _bank("vfp_d", 8 * d))
     e.indent(-1)
+    _keep_double(e, d, keep, "fr")
 
 
 def arith_execute(e, name: str, n: int, d: int, rn: int, rm: int) -> None:
@@ -332,8 +397,8 @@ def arith_execute(e, name: str, n: int, d: int, rn: int, rm: int) -> None:
     fn, fast, cls = ARITH[name]
     _cost(e, cls, n)
     _enabled(e, True, _uses_high(n, d, rn, rm))
-    e.line("fa = %s" % _value(n, rn))
-    e.line("fb = %s" % _value(n, rm))
+    e.line("fa = %s" % _value(e, n, rn))
+    e.line("fb = %s" % _value(e, n, rm))
     _fast_result(e, n, fast, d, lambda: _slow(e, fn, n, d, rn, rm))
 
 
@@ -354,9 +419,9 @@ def mac_execute(e, fn: str, n: int, d: int, rn: int, rm: int) -> None:
     _cost(e, "mac", n)
     _enabled(e, True, _uses_high(n, d, rn, rm))
     sx, sp = MAC_SIGNS[fn]
-    e.line("fx = %s%s" % (sx, _value(n, d)))
-    e.line("fa = %s" % _value(n, rn))
-    e.line("fb = %s" % _value(n, rm))
+    e.line("fx = %s%s" % (sx, _value(e, n, d)))
+    e.line("fa = %s" % _value(e, n, rn))
+    e.line("fb = %s" % _value(e, n, rm))
     slow = lambda: _slow(e, fn, n, d, d, rn, rm)       # noqa: E731
     if fn in _FUSED:
         expr = "vfp_fma%d(fx, %sfa, fb)" % (n, "-" if sp == "-" else "")
@@ -397,7 +462,7 @@ def vsqrt(e, f):
     d, _, m = _dreg(f)
     _cost(e, "sqrt", n)
     _enabled(e, True, _uses_high(n, d, m))
-    e.line("fa = %s" % _value(n, m))
+    e.line("fa = %s" % _value(e, n, m))
     _fast_result(e, n, "vfp_host_sqrt(fa) if 0.0 < fa <= %s else 0.0" % _RANGE[n][1], d,
                  lambda: _slow(e, "fp_sqrt", n, d, m))
 
@@ -439,6 +504,7 @@ def vmov_imm(e, f):
     _enabled(e, True, _uses_high(n, d))
     value = vfp_expand_imm(f["imm"], n)
     if n == 64:
+        _forget(e, 64, d)
         e.line(_bank("vfp_pq", 8 * d, "0x%x" % value))
     else:
         _setw(e, d, "0x%x" % value)
@@ -461,8 +527,8 @@ def compare_execute(e, n: int, d: int, m: Optional[int], quiet_nan_exc: bool) ->
     +0.  Fast when neither is a NaN and FZ is clear (no flag can arise)."""
     _cost(e, "cmp", n)
     _enabled(e, False, _uses_high(n, d, m or 0))
-    e.line("fa = %s" % _value(n, d))
-    e.line("fb = %s" % ("0.0" if m is None else _value(n, m)))
+    e.line("fa = %s" % _value(e, n, d))
+    e.line("fb = %s" % ("0.0" if m is None else _value(e, n, m)))
     e.line("if fa == fa and fb == fb and not c.fpscr & 0x%x:" % sf.FZ)
     e.line("    c.fpscr = (c.fpscr & 0x0fffffff) | "
            "(0x60000000 if fa == fb else 0x80000000 if fa < fb else 0x20000000)")
@@ -512,15 +578,19 @@ def vcvt_f64_f32(e, f):
     n_from, n_to = (32, 64) if to_double else (64, 32)
     _cost(e, "cvt", 64)
     _enabled(e, False, _uses_high(64, d if to_double else m))
-    e.line("fa = %s" % _value(n_from, m))
+    e.line("fa = %s" % _value(e, n_from, m))
     if to_double:
         # exact for every non-NaN single; with FZ a denormal would be flushed
+        keep = e.straight
         e.line("if fa == fa and not c.fpscr & 0x%x:" % sf.FZ)
         e.indent(1)
         _store_value(e, 64, d, "fa")
         e.indent(-1)
         e.line("else:")
         e.line("    vfp_convert(c, 32, 64, %d, %d)" % (_word(64, d), m))
+        if keep:
+            e.line("    fa = %s[0]" % _bank("vfp_d", 8 * d))
+        _keep_double(e, d, keep, "fa")
     else:
         _fast_result(e, 32, "fa", d, lambda: e.line("vfp_convert(c, 64, 32, %d, %d)" % (d, _word(64, m))))
 
@@ -531,6 +601,7 @@ def vcvtb_vcvtt(e, f):
     (B) or top (T) half of a single register, with FPSCR.AHP."""
     d, _, m = _dreg(f)
     _enabled(e)
+    _forget(e, 32, d)
     if f["op"]:       # single to half
         e.line("vfp_convert(c, 32, 16, %d, %d, -1, %d)" % (d, m, f["top"]))
     else:
@@ -581,7 +652,7 @@ def vcvt_fp_int(e, f):
     # In single precision: exact up to 2^24; beyond, float(x) is exact and
     # the pack to a single rounds it to nearest, right when the fast path holds.
     e.line("ix = %s" % (_bank("vfp_i", 4 * m) + "[0]" if signed else _w(m)))
-    e.line("if -0x1000000 <= ix <= 0x1000000 or %s:" % FAST)
+    e.line("if -0x1000000 <= ix <= 0x1000000 or %s:" % _fast(e))
     e.indent(1)
     _store_value(e, 32, d, "float(ix)")
     e.indent(-1)
@@ -604,8 +675,9 @@ def vcvt_int_fp(e, f):
     _cost(e, "cvt", n)
     _enabled(e, False, _uses_high(n, m))
     lo, hi = (-0x80000000, 0x7FFFFFFF) if signed else (0, 0xFFFFFFFF)
-    e.line("fa = %s" % _value(n, m))
-    e.line("ix = %s(fa) if %s and -5e9 < fa < 5e9 else -1 << 40" % ("int" if round_zero else "round", FAST))
+    e.line("fa = %s" % _value(e, n, m))
+    e.line("ix = %s(fa) if %s and -5e9 < fa < 5e9 else -1 << 40" % ("int" if round_zero else "round", _fast(e)))
+    _forget(e, 32, d)
     e.line("if %d <= ix <= %d:" % (lo, hi))
     e.line("    " + _bank("vfp_pw", 4 * d, "ix & 0xffffffff"))
     e.line("else:")
@@ -630,6 +702,7 @@ def vcvt_fp_fixed(e, f):
     _cost(e, "cvt", n)
     _enabled(e, False, _uses_high(n, d))
     w = _word(n, d)
+    _forget(e, n, d)
     if f["op"]:
         e.line("vfp_to_int(c, %d, %d, %d, %d, %d, %s, True, %s)" % (
             n, w, w, size, frac_bits, unsigned, n == 64))
@@ -655,6 +728,7 @@ def _load_words(e, n: int, r: int, address: str) -> None:
     e.line("else:")
     e.line("    w1 = ld32a(%s)" % address)
     e.line("    w2 = ld32a((%s + 4) & 0xffffffff)" % address)
+    _forget(e, 64, r)
     e.line(_bank("vfp_pii", 8 * r, "w2 if c.E else w1", "w1 if c.E else w2"))
 
 
@@ -879,7 +953,13 @@ def vmrs(e, f):
     if reg == REG_FPSCR:
         _enabled(e)
         if t == 15:
-            e.line("c.set_flags((c.fpscr & 0xf0000000) | (c.QF << 27))")
+            # NZCV into the core's split flags (state.py), Q untouched;
+            # without set_flags' branch on Z, which the JIT makes a guard
+            e.line("nzcv = c.fpscr")
+            e.line("c.NF = nzcv & 0x80000000")
+            e.line("c.ZF = ~nzcv >> 30 & 1")
+            e.line("c.CF = nzcv >> 29 & 1")
+            e.line("c.VF = nzcv >> 28 & 1")
         else:
             e.wr(t, "c.fpscr")
         return

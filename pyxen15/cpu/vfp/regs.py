@@ -25,8 +25,8 @@ FPSCR is ``core.fpscr``, one int (VMSR writes it through
 :func:`set_fpscr`, which drops the RAZ/WI bits).  Translated code's fast
 path runs while ``fpscr & FPSCR_FAST_MASK == FPSCR_FAST_VALUE``: round to
 nearest, no flush-to-zero, and IXC already set, so that an inexact result
-needs no detecting.  Testing that costs one attribute load and a mask,
-and leaves no derived state to fall out of step.  FPEXC is ``core.fpexc``.
+needs no detecting.  A block tests that once, into a local (ops/vfp.py),
+and keeps no derived state beyond its own run.  FPEXC is ``core.fpexc``.
 
 The ID registers are the Cortex-A15 r2p1's (Cortex-A15 TRM, and the values
 QEMU's cortex-a15 reports), except that Advanced SIMD is absent: MVFR1's
@@ -120,15 +120,46 @@ def vfp_raise(c, flags: int) -> None:
         c.fpscr |= flags
 
 
+def vfp_access_open(fpexc: int, cpacr: int, hcptr: int) -> bool:
+    """Whether CheckVFPEnabled(TRUE) passes for every VFP instruction from
+    every mode: FPEXC.EN set, CPACR.cp10 full access (PL0 and PL1) with
+    D32DIS clear, and no HCPTR.TCP10/TCP11 trap (which HYP mode itself
+    obeys too).  The usual state of a system using VFP; anything else is
+    decided by :func:`vfp_check_enabled`, instruction by instruction."""
+    return (bool(fpexc & FPEXC_EN) and cpacr & (CPACR_D32DIS | 3 << CPACR_CP10_SHIFT) == 3 << CPACR_CP10_SHIFT
+            and not hcptr & (HCPTR_TCP10 | HCPTR_TCP11))
+
+
 class VFPRegisters:
     """The VFP state of a core (mixed into Core) and its API by name:
     ``reg("d3")``, ``reg("s7")``, ``reg("fpscr")``, ``reg("fpexc")``,
-    ``reg("fpsid")``, ``reg("mvfr0")``, ``reg("mvfr1")``, and the methods below."""
+    ``reg("fpsid")``, ``reg("mvfr0")``, ``reg("mvfr1")``, and the methods below.
+
+    ``vfp_open`` caches :func:`vfp_access_open` of FPEXC, CPACR and HCPTR,
+    which translated code tests on entering VFP code instead of reading the
+    three registers (two of them dictionary reads on PyPy: ``c.sys``
+    has too many attributes for a map).  Every write of the three, by an
+    instruction, the API or a test's plain assignment, refreshes it:
+    FPEXC here, CPACR and HCPTR in sysregs.py."""
 
     def vfp_reset(self) -> None:
         self.fpregs = bytearray(256)
         self.fpexc = 0
         set_fpscr(self, 0)
+
+    @property
+    def fpexc(self) -> int:
+        return self._fpexc
+
+    @fpexc.setter
+    def fpexc(self, value: int) -> None:
+        self._fpexc = value
+        self.vfp_access_changed()
+
+    def vfp_access_changed(self, sys=None) -> None:
+        """FPEXC, CPACR or HCPTR was written: recompute ``vfp_open``."""
+        sys = sys or getattr(self, "sys", None)
+        self.vfp_open = sys is not None and vfp_access_open(self._fpexc, sys.cpacr, sys.hcptr)
 
     def vfp_d(self, n: int) -> int:
         """D<n> as a 64-bit int."""
