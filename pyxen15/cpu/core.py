@@ -18,6 +18,7 @@ from types import FunctionType
 from typing import Callable, Dict, List, Optional, Set
 
 from ..events import Events
+from ..hooks import HookStop
 from ..mmu_lpae.faults import GuestFault
 from ..mmu_lpae.monitor import GlobalMonitor
 from ..mmu_lpae.tlb import SoftTLB
@@ -70,6 +71,9 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
         self.on_svc: Optional[Callable[["Core", int, int], Optional[int]]] = None
         self.hyp_trap: Optional[Callable] = None    # the Python hypervisor's entry
         self.breakpoints: Set[int] = set()
+        # hooks (pyxen15/hooks.py): None while none is installed, so they cost nothing
+        self.code_hooks: Optional[Dict[int, List[Callable]]] = None
+        self.exception_hook: Optional[Callable] = None
         self.blocks: Dict[int, tuple] = {}
         self.page_blocks: Dict[int, List[int]] = {}
         self.stop_request: Optional[StopRun] = None
@@ -261,9 +265,23 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
                     pc = entry[0](self, R)
                 except GuestFault as fault:
                     pc = self._block_fault(entry[3], fault)
+                except HookStop as hook:
+                    pc = self._hook_stop(entry[3], hook)
+                    raise hook
         except StopRun as stop:
             self.stop_reason = stop
             return stop.reason
+        except HookStop as hook:
+            # A hook raised: the core is at an instruction boundary now
+            # (pyxen15/hooks.py); a StopRun from a hook ends the run with
+            # its reason, anything else surfaces from run().
+            if hook.pc is not None:
+                pc = hook.pc
+            err = hook.error
+            if isinstance(err, StopRun):
+                self.stop_reason = err
+                return err.reason
+            raise err from err.__cause__
         finally:
             R[15] = pc
 
@@ -273,6 +291,16 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
         One-instruction blocks, for the tail of an instruction budget, are
         kept out of the virtual-PC cache so they never shadow real blocks.
         """
+        hooks = self.code_hooks
+        if hooks is not None and pc in hooks:
+            # A code hook: it runs at this boundary each time, so the block
+            # stays out of the front cache (and the translator ends blocks
+            # before the address: `breakpoints`).
+            for cb in list(hooks[pc]):
+                cb(self, pc)
+            front = False
+        else:
+            front = not single
         ctx = self.tlb.cur
         vkey = pc | self.T | (self.IT << 32)
         # The physical address, ISA state and the virtual page: a block has
@@ -295,7 +323,7 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
                 entry = (FunctionType(block.code, ctx.namespace, block.code.co_name),
                          entry[1], entry[2], block)
             ctx.bound[key] = entry
-        if not single:
+        if front:
             if len(entry[3].pages) > 1:
                 # A T32 instruction straddles into the next page: enter that
                 # page in this context's itlb too, so maintenance of it
@@ -318,6 +346,39 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
         self.icount += n
         self.cycles += cycles
         return self.take_data_abort(pc, fault.fault, iss, thumb16)
+
+    def _hook_stop(self, block: Block, hook: HookStop) -> int:
+        """A hook raised inside `block`: the PC of the instruction boundary
+        to stop at, with the counts and ITSTATE made to match.
+
+        A hook that ran at a boundary (an exception hook, at the vector)
+        says where.  One that ran inside an instruction (a memory access, a
+        console write) stops before that instruction, as a precise abort
+        does: the engine emits every register write of an instruction after
+        its memory accesses (translate.py).  The instruction is found from
+        the block's source line; if that line was the instruction's
+        `return` (a call into the core, such as a semihosting SVC), the
+        counts on the line before it have already run and are undone."""
+        if hook.pc is not None:
+            return hook.pc
+        tb = hook.__traceback__
+        lineno = 0
+        while tb is not None:
+            if tb.tb_frame.f_code is block.code:
+                lineno = tb.tb_lineno
+            tb = tb.tb_next
+        pc, it, n, cycles, _iss, _thumb16 = block.locate(lineno)
+        lines = block.source.splitlines()
+        if lineno >= 3 and lines[lineno - 1].lstrip().startswith("return "):
+            # `c.icount += n + 1`, `c.cycles += K`, `return ...` (Emitter.leave)
+            counted = int(lines[lineno - 2].rsplit("+=", 1)[1], 0)
+            self.icount -= 1
+            self.cycles -= counted - cycles
+        else:
+            self.icount += n
+            self.cycles += cycles
+        self.IT = it
+        return pc
 
     def _fetch_abort(self, pc: int, fault: GuestFault) -> int:
         """Take a Prefetch Abort, unless the abort vector itself cannot be
