@@ -74,8 +74,10 @@ def cli() -> None:
 @click.option("--regs-out", type=click.Path(dir_okay=False, writable=True),
               help="write the final registers to this JSON file")
 @click.option("--stats", is_flag=True, help="print instructions, cycles and MIPS to stderr")
+@click.option("--dump-blocks", type=click.Path(file_okay=False),
+              help="write every translated block's Python source (with disassembly) into this directory")
 def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, smp, thumb, regs_out,
-        stats):
+        stats, dump_blocks):
     """Run a bare-metal ELF or raw binary on the Versatile Express model.
 
     UART0 output goes to stdout.  The exit status is the guest's semihosting
@@ -85,6 +87,7 @@ def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, sm
     m = Machine(ram_size=_size(ram_size), semihosting=semihosting, smp=smp)
     m.reset(hyp=hyp_entry)
     m.hooks.add_console(_stdout)
+    _dump_blocks(m, dump_blocks)
     if _is_elf(image):
         m.load_elf(image)
     else:
@@ -186,7 +189,9 @@ BOOT_REASON_TEXT = {"poweroff": None, "reboot": "the guest reset the board",
 @click.option("--max-insns", type=click.IntRange(min=1), help="stop after this many instructions")
 @click.option("--rtc-base", type=click.IntRange(min=0, max=0xFFFFFFFF),
               help="the PL031's time at boot, in seconds since 1970 (default: the host's time)")
-def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, max_insns, rtc_base):
+@click.option("--dump-blocks", type=click.Path(file_okay=False),
+              help="write every translated block's Python source (with disassembly) into this directory")
+def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, max_insns, rtc_base, dump_blocks):
     """Boot a Linux kernel (zImage, Image or ELF vmlinux) on the board.
 
     The console is UART0: its output goes to stdout, stdin goes to its
@@ -201,6 +206,7 @@ def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, max_insns, rtc_bas
     m = _boot_machine(ram_size, rtc_base, cores)
     linux_boot.load(m, plan, hyp=entry_mode == "hyp")
     m.hooks.add_console(_stdout)
+    _dump_blocks(m, dump_blocks)
     start = time.perf_counter()
     try:
         with HostConsole(m, sys.stdin.fileno() if _has_stdin() else -1, flush=sys.stdout.flush):
@@ -218,6 +224,14 @@ def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, max_insns, rtc_bas
             RUN_REASON_TEXT[result.reason], m.icount, m.cpu.pc), err=True)
         sys.exit(RUN_REASON_EXIT[result.reason])
     sys.exit(0)
+
+
+def _dump_blocks(m, directory: Optional[str]) -> None:
+    if directory:
+        from .debug.blocks import BlockDumper
+        dumper = BlockDumper(directory)
+        for cpu in m.cpus:
+            cpu.dump_blocks = dumper
 
 
 def _boot_cores(smp: Optional[int], dtb_cpus: int, limit: int) -> int:

@@ -66,6 +66,21 @@ class HookStop(Exception):
         self.error = error
         self.pc = pc
 
+    def reraisable(self) -> BaseException:
+        """The hook's exception with the whole traceback: from the engine
+        through the translated block (whose source linecache holds) into
+        the hook, instead of the hook's frames alone."""
+        err = self.error
+        nodes = []
+        tb = self.__traceback__
+        while tb is not None:
+            nodes.append(tb)
+            tb = tb.tb_next
+        if len(nodes) >= 2 and err.__traceback__ is not None:
+            nodes[-2].tb_next = err.__traceback__     # the last node raised this carrier
+            err = err.with_traceback(nodes[0])
+        return err
+
 
 class ExceptionEvent:
     """One exception entry, as an exception hook sees it."""

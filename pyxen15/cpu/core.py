@@ -14,6 +14,7 @@ sysregs.py; both work on this object.
 """
 
 import logging
+import os
 from types import FunctionType
 from typing import Callable, Dict, List, Optional, Set
 
@@ -37,6 +38,15 @@ log = logging.getLogger(__name__)
 MAX_BLOCK_INSNS = 64
 KEY_SINGLE = 1 << 60          # a one-instruction block, for exact instruction budgets
 VPAGE_SHIFT = 40              # where a block key holds its virtual page (see _lookup)
+
+
+# Set (PYXEN15_STRICT_TRANSLATION=1, as tests/conftest.py does) to make a
+# handler that raises while translating an error instead of an UNDEF.
+STRICT_TRANSLATION = os.environ.get("PYXEN15_STRICT_TRANSLATION", "") not in ("", "0")
+
+
+class TranslationError(Exception):
+    """A handler raised while translating (a pyxen15 bug), in strict mode."""
 
 
 class StopRun(Exception):
@@ -74,6 +84,7 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
         # hooks (pyxen15/hooks.py): None while none is installed, so they cost nothing
         self.code_hooks: Optional[Dict[int, List[Callable]]] = None
         self.exception_hook: Optional[Callable] = None
+        self.dump_blocks: Optional[Callable[[Block], None]] = None    # debug/blocks.py
         self.blocks: Dict[int, tuple] = {}
         self.page_blocks: Dict[int, List[int]] = {}
         self.stop_request: Optional[StopRun] = None
@@ -196,11 +207,16 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
             else:
                 try:
                     handler.emit(em, insn.f)
-                except Exception:
-                    # A bug in a handler must not become a traceback out of the
-                    # guest's run: log it with the encoding and UNDEF instead.
-                    log.exception("cannot translate %s 0x%x at 0x%08x; taking UNDEF",
-                                  insn.name, insn.word, addr)
+                except Exception as err:
+                    # A handler that raises is a bug in pyxen15.  The test
+                    # suite sets STRICT_TRANSLATION (tests/conftest.py), so
+                    # the bug fails the test; a user's run must not end in a
+                    # traceback: one error line, and the guest gets UNDEF.
+                    if STRICT_TRANSLATION:
+                        raise TranslationError("cannot translate %s 0x%x at 0x%08x" % (
+                            insn.name, insn.word, addr)) from err
+                    log.error("cannot translate %s 0x%x at 0x%08x (%s: %s): a pyxen15 bug; "
+                              "taking UNDEF", insn.name, insn.word, addr, type(err).__name__, err)
                     em.begin(addr, insn.size, cond, "untranslatable %s" % insn.name, cycles)
                     em.undefined()
             em.finish()
@@ -212,6 +228,8 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
         ranges = [(start, min((addr - pc) & MASK32, 0x1000 - (pc - page_base)))] + extra
         pages = {pa >> 12 for pa, _ in ranges}
         block = compile_block(em, key, pages, self.tlb.cur.namespace, addr)
+        if self.dump_blocks is not None:
+            self.dump_blocks(block)
         entry = (block.fn, block.n, block.cycles, block)
         self.blocks[key] = entry
         for pa, size in ranges:
@@ -277,7 +295,7 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
             # its reason, anything else surfaces from run().
             if hook.pc is not None:
                 pc = hook.pc
-            err = hook.error
+            err = hook.reraisable()
             if isinstance(err, StopRun):
                 self.stop_reason = err
                 return err.reason
