@@ -19,11 +19,14 @@ EXIT_BUDGET = 124          # like timeout(1): the instruction budget ran out
 EXIT_HALT = 125            # the guest waits for an event that can never come
 EXIT_LOCKUP = 126          # exception vectors that cannot be fetched
 
+EXIT_KILLED = 137          # gdb's kill command ended the run
+
 RUN_REASON_EXIT = {"max_insns": EXIT_BUDGET, "max_cycles": EXIT_BUDGET, "halt": EXIT_HALT,
-                   "lockup": EXIT_LOCKUP}
+                   "lockup": EXIT_LOCKUP, "killed": EXIT_KILLED}
 RUN_REASON_TEXT = {"max_insns": "instruction budget exhausted", "max_cycles": "cycle budget exhausted",
                    "halt": "the guest waits for an interrupt that cannot come",
-                   "lockup": "the guest took an abort on fetching its exception vector"}
+                   "lockup": "the guest took an abort on fetching its exception vector",
+                   "killed": "killed from gdb"}
 
 
 def _int(text: str) -> int:
@@ -76,8 +79,10 @@ def cli() -> None:
 @click.option("--stats", is_flag=True, help="print instructions, cycles and MIPS to stderr")
 @click.option("--dump-blocks", type=click.Path(file_okay=False),
               help="write every translated block's Python source (with disassembly) into this directory")
+@click.option("--gdb", "gdb_port", type=click.IntRange(0, 65535),
+              help="wait for gdb on this TCP port (target remote :PORT) before running; 0: any free port")
 def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, smp, thumb, regs_out,
-        stats, dump_blocks):
+        stats, dump_blocks, gdb_port):
     """Run a bare-metal ELF or raw binary on the Versatile Express model.
 
     UART0 output goes to stdout.  The exit status is the guest's semihosting
@@ -101,7 +106,7 @@ def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, sm
             cpu.pc = entry & ~1
             cpu.T = 1 if (entry & 1 or thumb) else cpu.T
     start = time.perf_counter()
-    result = m.run(max_insns=max_insns)
+    result = _run_machine(m, max_insns, gdb_port)
     elapsed = time.perf_counter() - start
     sys.stdout.flush()
     if regs_out:
@@ -191,7 +196,9 @@ BOOT_REASON_TEXT = {"poweroff": None, "reboot": "the guest reset the board",
               help="the PL031's time at boot, in seconds since 1970 (default: the host's time)")
 @click.option("--dump-blocks", type=click.Path(file_okay=False),
               help="write every translated block's Python source (with disassembly) into this directory")
-def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, max_insns, rtc_base, dump_blocks):
+@click.option("--gdb", "gdb_port", type=click.IntRange(0, 65535),
+              help="wait for gdb on this TCP port (target remote :PORT) before running; 0: any free port")
+def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, max_insns, rtc_base, dump_blocks, gdb_port):
     """Boot a Linux kernel (zImage, Image or ELF vmlinux) on the board.
 
     The console is UART0: its output goes to stdout, stdin goes to its
@@ -210,7 +217,7 @@ def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, max_insns, rtc_bas
     start = time.perf_counter()
     try:
         with HostConsole(m, sys.stdin.fileno() if _has_stdin() else -1, flush=sys.stdout.flush):
-            result = m.run(max_insns=max_insns)
+            result = _run_machine(m, max_insns, gdb_port)
     finally:
         elapsed = time.perf_counter() - start
         sys.stdout.flush()
@@ -224,6 +231,16 @@ def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, max_insns, rtc_bas
             RUN_REASON_TEXT[result.reason], m.icount, m.cpu.pc), err=True)
         sys.exit(RUN_REASON_EXIT[result.reason])
     sys.exit(0)
+
+
+def _run_machine(m, max_insns: Optional[int], gdb_port: Optional[int]):
+    """Run to the end, or under gdb's control with --gdb (debug/gdbstub.py)."""
+    if gdb_port is None:
+        return m.run(max_insns=max_insns)
+    from .debug.gdbstub import GdbStub
+    stub = GdbStub(m, gdb_port)
+    click.echo("pyxen15: waiting for gdb on port %d (target remote :%d)" % (stub.port, stub.port), err=True)
+    return stub.serve(max_insns)
 
 
 def _dump_blocks(m, directory: Optional[str]) -> None:
