@@ -81,8 +81,12 @@ def cli() -> None:
               help="write every translated block's Python source (with disassembly) into this directory")
 @click.option("--gdb", "gdb_port", type=click.IntRange(0, 65535),
               help="wait for gdb on this TCP port (target remote :PORT) before running; 0: any free port")
+@click.option("--debug", "debug", is_flag=True,
+              help="stop at the first instruction in the interactive debugger (a pdb with machine commands)")
+@click.option("--symbols", type=click.Path(dir_okay=False),
+              help="symbols for --debug: an ELF or a System.map (default: the image, when it is an ELF)")
 def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, smp, thumb, regs_out,
-        stats, dump_blocks, gdb_port):
+        stats, dump_blocks, gdb_port, debug, symbols):
     """Run a bare-metal ELF or raw binary on the Versatile Express model.
 
     UART0 output goes to stdout.  The exit status is the guest's semihosting
@@ -105,8 +109,15 @@ def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, sm
         for cpu in m.cpus:
             cpu.pc = entry & ~1
             cpu.T = 1 if (entry & 1 or thumb) else cpu.T
+    if debug and gdb_port is not None:
+        raise PyxenError("--debug and --gdb are two debuggers: choose one")
     start = time.perf_counter()
-    result = _run_machine(m, max_insns, gdb_port)
+    if debug:
+        from .debug.debugger import Debugger, Symbols
+        syms = Symbols.load(symbols) if symbols else (Symbols.load(image) if _is_elf(image) else None)
+        result = Debugger(m, syms, max_insns).main_loop()
+    else:
+        result = _run_machine(m, max_insns, gdb_port)
     elapsed = time.perf_counter() - start
     sys.stdout.flush()
     if regs_out:
@@ -116,6 +127,8 @@ def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, sm
             m.icount, m.cycles, elapsed, m.icount / elapsed / 1e6 if elapsed else 0.0), err=True)
     if result.reason == "exit":
         sys.exit(result.exit_code & 0xFF)
+    if result.reason == "quit":
+        sys.exit(0)                 # the debugger's quit
     if result.reason in RUN_REASON_EXIT:
         click.echo("pyxen15: stopped: %s, after %d instructions, pc=0x%08x" % (
             RUN_REASON_TEXT[result.reason], m.icount, m.cpu.pc), err=True)

@@ -35,11 +35,9 @@ import threading
 from typing import Dict, List, Optional, Tuple
 
 from ..cpu.core import StopRun
-from ..cpu.state import MODE_HYP
 from ..cpu.syndrome import decode
 from ..errors import PyxenError
-from ..mmu_lpae.faults import GuestFault
-from .walk import walk_lines
+from .walk import debugger_pa, read_virtual, walk_lines
 
 log = logging.getLogger(__name__)
 
@@ -332,39 +330,14 @@ class GdbStub:
 
     # -- memory ----------------------------------------------------------------------
 
-    def _translate(self, core, va: int, write: bool) -> Optional[int]:
-        """The physical address of `va` in the core's current regime, walked
-        without filling the soft TLB; None when it faults or is a device."""
-        try:
-            m = core.tlb.walk(core.tlb.cur, va & 0xFFFFFFFF, write, False)
-        except GuestFault:
-            return None
-        if m.device and core.tlb.mmu is not None and self._mmu_on(core):
-            return None
-        ram = self.m.ram
-        return m.pa if ram.base <= m.pa < ram.base + ram.size else None
-
-    @staticmethod
-    def _mmu_on(core) -> bool:
-        s = core.sys
-        return bool((s.hsctlr if core.mode == MODE_HYP else s.sctlr) & 1)
-
     def read_virtual(self, core, va: int, length: int) -> Optional[bytes]:
-        out = b""
-        while length > 0:
-            n = min(length, 0x1000 - (va & 0xFFF))
-            pa = self._translate(core, va, False)
-            if pa is None:
-                return out if out else None
-            out += self.m.mem.read(pa, n)
-            va, length = (va + n) & 0xFFFFFFFF, length - n
-        return out
+        return read_virtual(self.m, core, va, length)
 
     def write_virtual(self, core, va: int, data: bytes) -> bool:
         pieces = []
         while data:
             n = min(len(data), 0x1000 - (va & 0xFFF))
-            pa = self._translate(core, va, True)
+            pa = debugger_pa(self.m, core, va, True)
             if pa is None:
                 return False
             pieces.append((pa, data[:n]))

@@ -10,7 +10,7 @@ physical address and memory attributes, or the fault with its level and
 stage.
 """
 
-from typing import List
+from typing import List, Optional
 
 from ..cpu.state import MODE_HYP, MODE_USR
 from ..mmu_lpae.faults import GuestFault
@@ -98,4 +98,30 @@ def walk_lines(core, va: int, write: bool = False, fetch: bool = False) -> List[
     else:
         out.append("-> PA 0x%010x, %s, attributes 0x%02x, shareability %d" % (
             m.pa, "Device" if m.device else "Normal", m.attr, m.sh))
+    return out
+
+
+def debugger_pa(machine, core, va: int, write: bool) -> Optional[int]:
+    """The physical address of `va` in the core's current regime for a
+    debugger's access: walked without filling the soft TLB; None when it
+    faults, or is not RAM (a device read could change the device)."""
+    try:
+        m = core.tlb.walk(core.tlb.cur, va & 0xFFFFFFFF, write, False)
+    except GuestFault:
+        return None
+    ram = machine.ram
+    return m.pa if ram.base <= m.pa < ram.base + ram.size else None
+
+
+def read_virtual(machine, core, va: int, length: int) -> Optional[bytes]:
+    """Bytes at virtual `va` as the core sees them (up to the first page
+    that does not translate to RAM; None if the first does not)."""
+    out = b""
+    while length > 0:
+        n = min(length, 0x1000 - (va & 0xFFF))
+        pa = debugger_pa(machine, core, va, False)
+        if pa is None:
+            return out if out else None
+        out += machine.mem.read(pa, n)
+        va, length = (va + n) & 0xFFFFFFFF, length - n
     return out

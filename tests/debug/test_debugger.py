@@ -1,0 +1,109 @@
+"""`pyxen15 run --debug` driven in a pseudo-terminal (pexpect), as a user
+types at it: machine breakpoints, the trap screen, inspection, stepping,
+and the guest finishing as it does without the debugger."""
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect", reason="pexpect is installed by scripts/setup.sh")
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.path.join(ROOT, "guests", "build")
+PROMPT = r"\(pyxen15\) "
+
+
+@pytest.fixture(scope="module", autouse=True)
+def guests():
+    subprocess.run(["make", "-s", "-C", os.path.join(ROOT, "guests")], check=True, timeout=300)
+
+
+def plain_run(*args):
+    p = subprocess.run([sys.executable, "-m", "pyxen15.cli", "run", *args, "--stats"], capture_output=True,
+                       text=True, timeout=120)
+    return p.stdout, int(re.search(r"pyxen15: (\d+) instructions", p.stderr).group(1))
+
+
+def spawn(*args):
+    child = pexpect.spawn(sys.executable, ["-m", "pyxen15.cli", "run", *args, "--debug"], cwd=ROOT,
+                          encoding="utf-8", timeout=60, dimensions=(50, 160))
+    child.expect("stopped at its first instruction")
+    child.expect(PROMPT)
+    return child
+
+
+def command(child, text):
+    """Type a command; what it printed before the next prompt."""
+    child.sendline(text)
+    child.expect(PROMPT)
+    return child.before.replace("\r\n", "\n")
+
+
+def test_trap_breakpoint_screen_walk_stepping_and_the_guest_finishes():
+    guest = os.path.join(BUILD, "vfptrap.elf")
+    out_plain, insns_plain = plain_run(guest, "--hyp")
+    child = spawn(guest, "--hyp")
+    assert "machine breakpoint m1: trap hvc" in command(child, "break trap hvc")
+    screen = command(child, "cont")
+    assert "=== trap to HYP: cpu0, from SVC mode, vector 0x800005f4 <hyp_vectors+0x14> ===" in screen
+    assert re.search(r"guest pc 0x[0-9a-f]{8} <main\+0x[0-9a-f]+>: hvc #1\n", screen), screen
+    assert "HSR 0x4a000001: EC 0x12 HVC, IL 1\n  ISS: imm16=0x1" in screen
+    assert "cpu0 HYP  pc 0x800005f4 <hyp_vectors+0x14>" in screen
+    walk = command(child, "walk 0x80000000")
+    assert "walk 0x80000000 (read, HYP regime)" in walk and "-> PA 0x0080000000" in walk
+    regs = command(child, "regs")
+    assert "cpu0 mode HYP" in regs and re.search(r"elr_hyp 8000[0-9a-f]{4}", regs)
+    assert "<hyp_entry>" in command(child, "stepi")
+    assert "HSR      0x4a000001" in command(child, "sysregs HSR HVBAR")
+    assert "deleted m1" in command(child, "clear m1")
+    child.sendline("cont")
+    child.expect(r"the guest ended: exit \(status 0\), after (\d+) instructions")
+    assert int(child.match.group(1)) == insns_plain
+    output = child.before.replace("\r\n", "\n")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    # everything the guest printed after the trap, as in the plain run
+    assert "vfptrap: done" in output and out_plain.endswith(output[output.index("vmrs fpsid"):])
+
+
+def test_code_watch_console_breakpoints_and_pdb_commands():
+    guest = os.path.join(BUILD, "gdb-target.elf")
+    out_plain, insns_plain = plain_run(guest)
+    child = spawn(guest)
+    command(child, "break pc accumulate")
+    stop = command(child, "cont")
+    assert "breakpoint at 0x80000258 <accumulate>" in stop and "movw r2, #0x700" in stop
+    assert "'0x1'" in command(child, "p hex(cpu.r[0])")         # pdb's own command, on the machine
+    command(child, "clear m1")
+    command(child, "watch total")
+    stop = command(child, "cont")
+    assert "watchpoint: write of 0x1 (4 bytes) at 0x80000700 <total> (before the access)" in stop
+    assert "str r3, [r2]" in stop
+    assert "pc 0x80000270 <accumulate+0x18>" in command(child, "stepi")
+    command(child, "clear m2")
+    command(child, "break console total")
+    stop = command(child, "cont")
+    assert "gdb-target: total" in stop and "console matched m3 'total'" in stop
+    assert "pc 0x8000" in command(child, "where_guest")
+    child.sendline("cont")
+    child.expect(r"the guest ended: exit \(status 0\), after (\d+) instructions")
+    assert int(child.match.group(1)) == insns_plain
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_bad_commands_are_one_line_errors():
+    child = spawn(os.path.join(BUILD, "gdb-target.elf"))
+    assert "neither an address nor a known symbol" in command(child, "break pc nosuchfunction")
+    assert "unknown trap class 'frob'" in command(child, "break trap frob")
+    assert "no system register NOPE" in command(child, "sysregs NOPE")
+    assert "stepi [N]" in command(child, "stepi x")
+    child.sendline("quit")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
