@@ -192,7 +192,7 @@ def bench(as_json, image, variant, every, repeat, with_fp):
 # -- pyxen15 boot: Linux on the board (board_vexpress/linux_boot.py) ----------------
 
 BOOT_REASON_TEXT = {"poweroff": None, "reboot": "the guest reset the board",
-                    "quit": "quit (Ctrl-A X)"}
+                    "quit": "quit (Ctrl-A X, or the debugger's quit)"}
 
 
 @cli.command()
@@ -211,7 +211,12 @@ BOOT_REASON_TEXT = {"poweroff": None, "reboot": "the guest reset the board",
               help="write every translated block's Python source (with disassembly) into this directory")
 @click.option("--gdb", "gdb_port", type=click.IntRange(0, 65535),
               help="wait for gdb on this TCP port (target remote :PORT) before running; 0: any free port")
-def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, max_insns, rtc_base, dump_blocks, gdb_port):
+@click.option("--debug", "debug", is_flag=True,
+              help="stop at the first instruction in the interactive debugger (console input is off then)")
+@click.option("--symbols", type=click.Path(dir_okay=False),
+              help="symbols for --debug: a System.map or a vmlinux")
+def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, max_insns, rtc_base, dump_blocks, gdb_port,
+         debug, symbols):
     """Boot a Linux kernel (zImage, Image or ELF vmlinux) on the board.
 
     The console is UART0: its output goes to stdout, stdin goes to its
@@ -220,6 +225,8 @@ def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, max_insns, rtc_bas
     """
     from .board_vexpress import linux_boot
     from .board_vexpress.console import HostConsole
+    if debug and gdb_port is not None:
+        raise PyxenError("--debug and --gdb are two debuggers: choose one")
     ram_size = _size(mem)
     plan = linux_boot.plan_boot(kernel, dtb, ram_size, initrd, bootargs)
     cores = _boot_cores(smp, plan.cpus, linux_boot.MAX_CPUS)
@@ -229,8 +236,13 @@ def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, max_insns, rtc_bas
     _dump_blocks(m, dump_blocks)
     start = time.perf_counter()
     try:
-        with HostConsole(m, sys.stdin.fileno() if _has_stdin() else -1, flush=sys.stdout.flush):
-            result = _run_machine(m, max_insns, gdb_port)
+        if debug:
+            # the terminal is the debugger's: the guest's console has no input
+            from .debug.debugger import Debugger, Symbols
+            result = Debugger(m, Symbols.load(symbols) if symbols else None, max_insns).main_loop()
+        else:
+            with HostConsole(m, sys.stdin.fileno() if _has_stdin() else -1, flush=sys.stdout.flush):
+                result = _run_machine(m, max_insns, gdb_port)
     finally:
         elapsed = time.perf_counter() - start
         sys.stdout.flush()

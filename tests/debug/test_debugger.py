@@ -107,3 +107,33 @@ def test_bad_commands_are_one_line_errors():
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_boot_debug_walks_the_kernels_own_tables(workload):
+    """`pyxen15 boot --debug` on Debian's kernel: five million instructions
+    in (its MMU on, LPAE, the kernel mapped at 0xc0000000), the walk of a
+    kernel address shows its stage-1 descriptor."""
+    pypy = os.path.join(ROOT, ".venv-pypy", "bin", "python")
+    python = pypy if os.path.exists(pypy) else sys.executable
+    child = pexpect.spawn(python, ["-m", "pyxen15.cli", "boot", workload["zImage"], "--dtb", workload["dtb"],
+                                   "--initrd", workload["initrd"], "--append", "console=ttyAMA0",
+                                   "--max-insns", "20000000", "--debug"],
+                          cwd=ROOT, encoding="utf-8", timeout=300, dimensions=(50, 200))
+    child.expect("stopped at its first instruction")
+    child.expect(PROMPT)
+    assert "cpu0 SVC  pc 0xc0" in command(child, "stepi 5000000")
+    walk = command(child, "walk 0xc0300000")
+    assert re.search(r"stage 1 level [12]  desc @0x00802[0-9a-f]{5} = 0x[0-9a-f]{16}  block -> 0x80[23]00000 "
+                     r"AttrIndx=\d", walk), walk
+    assert "-> PA 0x0080300000, Normal" in walk
+    assert re.search(r"TTBCR +0x[0-9a-f]*[89a-f][0-9a-f]{7}", command(child, "sysregs TTBCR"))   # EAE: LPAE
+    child.sendline("quit")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_debug_and_gdb_together_is_one_line_error():
+    p = subprocess.run([sys.executable, "-m", "pyxen15.cli", "run", os.path.join(BUILD, "hello.elf"), "--debug",
+                        "--gdb", "0"], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 1 and p.stderr == "pyxen15: error: --debug and --gdb are two debuggers: choose one\n"
