@@ -220,3 +220,36 @@ def test_no_hook_installed_leaves_the_fast_paths_alone():
     assert m.cpu.tlb.watch is None and m.cpu.exception_hook is None and m.cpu.code_hooks is None
     m.run(until=LOOP_END, max_insns=1000)
     assert DATA >> 12 in m.cpu.tlb.cur.wr      # the page went back to the fast table
+
+
+def test_raising_memory_hook_inside_an_it_block_leaves_its_itstate():
+    code = assemble("""
+        movs r3, #0
+        itte eq
+        streq r0, [r1]
+        addeq r2, r2, #1
+        addne r2, r2, #2
+        b .
+    """, thumb=True)
+    m = machine_at(code, thumb=True, regs={1: DATA})
+    m.hooks.add_mem(raiser, DATA, DATA + 4)
+    with pytest.raises(Boom):
+        m.run(max_insns=100)
+    assert m.cpu.pc == CODE + 4 and m.icount == 2
+    assert m.cpu.IT != 0 and m.cpu.IT >> 4 == 0x0           # still in the IT block, condition EQ
+    m.hooks.remove(1)
+    ref = machine_at(code, thumb=True, regs={1: DATA})
+    ref.run(max_insns=2)
+    assert (m.cpu.IT, m.cycles) == (ref.cpu.IT, ref.cycles)
+
+
+def test_raising_exception_hook_on_an_asynchronous_entry_stops_at_the_vector():
+    """A virtual abort (HCR.VA) is taken between blocks: the hook stops there too."""
+    m, _ = machine("mov r0, #1\n mov r1, #2\n b .\n", cpsr=0xD3)        # SVC, CPSR.A clear
+    m.cpu.sys.vbar = 0x80001000
+    m.cpu.sys.hcr |= (1 << 8) | (1 << 5)                                # HCR.VA, HCR.AMO
+    m.cpu.attention = True
+    m.hooks.add_exception(raiser)
+    with pytest.raises(Boom):
+        m.run(max_insns=100)
+    assert m.cpu.pc == 0x80001010 and m.cpu.mode == 0x17 and m.icount == 0
