@@ -138,7 +138,16 @@ class MemWatch:
                     cb(self.core, "write" if write else "read", addr, size,
                        value if write else None)
                 except BaseException as err:
-                    raise HookStop(err)
+                    raise _carrier(self.hooks, err)
+
+
+def _carrier(hooks: "Hooks", err: BaseException, pc: Optional[int] = None) -> BaseException:
+    """What to raise for a hook's exception: the HookStop carrier while a
+    core runs (the engine unwraps it), the exception itself otherwise (a
+    loader's or a test's direct access outside run())."""
+    if any(core.in_run for core in hooks.cores):
+        return HookStop(err, pc)
+    return err
 
 
 class Hooks:
@@ -239,7 +248,7 @@ class Hooks:
             try:
                 cb(data)
             except BaseException as err:
-                raise HookStop(err)
+                raise _carrier(self, err)
 
     def _on_exception(self, core, mode: int, from_mode: int, vect_offset: int,
                       vector: int, return_address: int, hsr: Optional[int]) -> None:
@@ -253,4 +262,4 @@ class Hooks:
             try:
                 cb(core, event)
             except BaseException as err:
-                raise HookStop(err, vector)
+                raise _carrier(self, err, vector)

@@ -253,3 +253,13 @@ def test_raising_exception_hook_on_an_asynchronous_entry_stops_at_the_vector():
     with pytest.raises(Boom):
         m.run(max_insns=100)
     assert m.cpu.pc == 0x80001010 and m.cpu.mode == 0x17 and m.icount == 0
+
+
+def test_outside_a_run_a_raising_hook_raises_its_own_exception():
+    m, _ = machine(UART_SRC)
+    m.hooks.add_console(raiser)
+    with pytest.raises(Boom):
+        m.bus.write(UART0_DR, 4, 0x41)
+    m.hooks.add_mem(raiser, DATA, DATA + 4)
+    with pytest.raises(Boom):
+        m.cpu.tlb.read(DATA, 4)

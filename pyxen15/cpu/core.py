@@ -84,6 +84,7 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
         # hooks (pyxen15/hooks.py): None while none is installed, so they cost nothing
         self.code_hooks: Optional[Dict[int, List[Callable]]] = None
         self.exception_hook: Optional[Callable] = None
+        self.in_run = False           # inside run(): hooks' exceptions come out as HookStop
         self.dump_blocks: Optional[Callable[[Block], None]] = None    # debug/blocks.py
         self.blocks: Dict[int, tuple] = {}
         self.page_blocks: Dict[int, List[int]] = {}
@@ -263,6 +264,7 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
         R = self.r
         pc = R[15]
         self.attention = True
+        self.in_run = True
         try:
             while True:
                 if self.attention or self.cycles >= self.horizon:
@@ -302,6 +304,7 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
             raise err from err.__cause__
         finally:
             R[15] = pc
+            self.in_run = False
 
     def _lookup(self, pc: int, single: bool) -> tuple:
         """The block at virtual `pc`: by physical address, translating on a miss.
