@@ -144,3 +144,26 @@ def test_threads_are_the_cores(guest):
         assert s.handle("qXyzzy") == ""
     finally:
         s.listener.close()
+
+
+def test_read_and_access_watchpoints_step_and_kill(stub):
+    import socket
+    from pyxen15.debug.gdbstub import Connection
+    ours, theirs = socket.socketpair()
+    try:
+        stub.conn = Connection(ours)
+        stub.conn.ack = False
+        total = symbol("total")
+        assert stub.handle("Z3,%x,4" % total) == "OK"                      # rwatch
+        assert stub.handle("c") == "T05rwatch:%x;thread:1;" % total
+        pc = stub.m.cpu.pc
+        assert stub.read_virtual(stub.m.cpu, pc, 4) == (0xE5923000).to_bytes(4, "little")   # ldr r3, [r2]
+        assert stub.handle("z3,%x,4" % total) == "OK"
+        assert stub.handle("s") == "T05thread:1;" and stub.m.cpu.pc == pc + 4   # (gdb steps with none set)
+        assert stub.handle("Z4,%x,4" % total) == "OK"                      # awatch: the store, next
+        assert stub.handle("vCont;c") == "T05awatch:%x;thread:1;" % total
+        assert stub.handle("z4,%x,4" % total) == "OK"
+        assert stub.handle("k") is None and stub.result.reason == "killed"
+    finally:
+        ours.close()
+        theirs.close()
