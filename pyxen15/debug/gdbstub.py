@@ -194,7 +194,7 @@ class GdbStub:
                 if packet is None:
                     self.conn.send(self._stop_reply(SIGINT))
                     continue
-                reply = self.handle(packet)
+                reply = self.reply(packet)
                 if reply is not None:
                     self.conn.send(reply)
         finally:
@@ -204,6 +204,14 @@ class GdbStub:
     @property
     def core(self):
         return self.m.cpus[self.g_core]
+
+    def reply(self, packet: str) -> Optional[str]:
+        """The answer to a packet; a malformed one gets an error, never a traceback."""
+        try:
+            return self.handle(packet)
+        except (ValueError, IndexError, KeyError):
+            log.warning("gdb stub: malformed packet %r", packet[:80])
+            return "E01"
 
     def handle(self, p: str) -> Optional[str]:  # noqa: C901 (one line per packet kind)
         if p.startswith("qSupported"):

@@ -167,3 +167,8 @@ def test_read_and_access_watchpoints_step_and_kill(stub):
     finally:
         ours.close()
         theirs.close()
+
+
+@pytest.mark.parametrize("packet", ["mzz,4", "P1=zz", "p", "Z0,xyz,4", "m80000000", "qRcmd,zz"])
+def test_a_malformed_packet_is_an_error_reply(stub, packet):
+    assert stub.reply(packet) == "E01"
