@@ -19,12 +19,16 @@ commands beside pdb's own:
 pdb's, on the debugger's own frame (where `m` is the machine and `cpu` the
 selected core).  Breakpoints are hooks (pyxen15/hooks.py) that stop the run
 at an instruction boundary: a breakpoint before its instruction, a
-watchpoint before the access, a trap at its vector (the guest's own HYP
-code; with the Python hypervisor the stop will come before its handler).
+watchpoint before the access, a trap at its vector when the guest's own
+HYP code handles it.  When the Python hypervisor does (``Core.hyp_trap``),
+a trap breakpoint stops in Python instead, in the exception entry just
+before the call to the handler: pdb's `step` goes into it, and `continue`
+or `finish` returns to the guest; stepi/until wait until then.
 A console match stops at the next block boundary, after the byte is out.
 Ctrl-C while the guest runs stops it at the next block boundary.
 """
 
+import bdb
 import bisect
 import pdb
 import re
@@ -135,6 +139,7 @@ class Debugger(pdb.Pdb):
         self.resume: Dict[int, Tuple[int, int]] = {}
         self.action: Optional[tuple] = None
         self.on_watch = False               # stopped before a watched access
+        self.in_handler = False             # stopped in Python inside a trap's handling
         self.ignore_watch = False
         self.result = None
         self._loop_frame = None
@@ -224,6 +229,12 @@ class Debugger(pdb.Pdb):
                     return
             else:
                 result = m.run(max_insns=left)
+        except bdb.BdbQuit:
+            # quit while stopped inside a trap's handling (the run unwound)
+            sys.settrace(None)
+            from ..machine import RunResult
+            self.result = RunResult("quit")
+            return
         finally:
             signal.signal(signal.SIGINT, old)
         self._ended(result)
@@ -392,8 +403,35 @@ class Debugger(pdb.Pdb):
             hit = ev.kind == ecs
         else:
             hit = ev.syndrome is not None and ev.syndrome.ec in ecs
-        if hit:
-            self._stop("\n".join(self.trap_screen(core, ev)), core)
+        if not hit:
+            return
+        screen = "\n".join(self.trap_screen(core, ev))
+        if core.hyp_trap is None:
+            self._stop(screen, core)          # the guest's own HYP code: stop at its vector
+        # The Python hypervisor will handle the trap: stop in Python, where
+        # the entry goes on to call it, so `step` goes into the handler and
+        # `continue` (or `finish`) returns to the guest.
+        self.core_index = core.cpu_index
+        self.message(screen)
+        self.message("(in Python, before the hypervisor's handler: step into it, "
+                     "continue or finish to return to the guest)")
+        frame = sys._getframe()
+        while frame is not None and frame.f_code.co_name != "enter_hyp_mode":
+            frame = frame.f_back
+        self._stop_in_python(frame)
+
+    def _stop_in_python(self, frame) -> None:
+        """Stop at the next line of `frame` (the exception entry, once the
+        hooks have returned): bdb's set_trace, with the stop moved to that frame."""
+        self.in_handler = True
+        self.reset()
+        f = sys._getframe()
+        while f is not None:
+            f.f_trace = self.trace_dispatch
+            self.botframe = f
+            f = f.f_back
+        self._set_stopinfo(frame, None)
+        sys.settrace(self.trace_dispatch)
 
     def trap_screen(self, core, ev) -> List[str]:
         """What happened, on one screen: the core, the guest's instruction,
@@ -459,6 +497,8 @@ class Debugger(pdb.Pdb):
         if n < 1:
             self.error("stepi: N must be at least 1")
             return
+        if not self._guest_stopped():
+            return
         self.action = ("stepi", n)
         return 1
 
@@ -466,7 +506,7 @@ class Debugger(pdb.Pdb):
 
     def do_until(self, arg):
         """until ADDR|SYMBOL: run until the PC reaches it (no argument: pdb's until)"""
-        if not arg.strip():
+        if not arg.strip() or self.in_handler:
             return super().do_until(arg)
         try:
             self.action = ("until", self._address(arg))
@@ -476,14 +516,29 @@ class Debugger(pdb.Pdb):
         return 1
 
     def do_cont(self, arg):
-        """cont: let the guest run on"""
+        """cont: let the guest run on (in a handler: back to the guest)"""
+        if self.in_handler:
+            self.in_handler = False
+            return super().do_continue(arg)
         self.action = ("cont",)
         return 1
 
     do_continue = do_c = do_cont
 
+    def do_finish(self, arg):
+        """finish: in the hypervisor's handler, return to the guest"""
+        return self.do_cont(arg)
+
+    def _guest_stopped(self) -> bool:
+        if self.in_handler:
+            self.error("the guest is inside a trap: continue (or finish) to return to it first")
+            return False
+        return True
+
     def do_quit(self, arg):
         """quit: end the run"""
+        if self.in_handler:
+            return super().do_quit(arg)     # (bdb's quit: unwinds the run with BdbQuit)
         self.action = ("quit",)
         return 1
 

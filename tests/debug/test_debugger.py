@@ -137,3 +137,27 @@ def test_debug_and_gdb_together_is_one_line_error():
     p = subprocess.run([sys.executable, "-m", "pyxen15.cli", "run", os.path.join(BUILD, "hello.elf"), "--debug",
                         "--gdb", "0"], capture_output=True, text=True, timeout=60)
     assert p.returncode == 1 and p.stderr == "pyxen15: error: --debug and --gdb are two debuggers: choose one\n"
+
+
+def test_trap_with_a_python_hypervisor_steps_into_its_handler():
+    """With a hypervisor in Python (a stand-in here: handler_session.py),
+    a trap breakpoint stops in Python before the handler runs: `step`
+    reaches the handler's source line, `continue` returns to the guest."""
+    child = pexpect.spawn(sys.executable, [os.path.join(ROOT, "tests", "debug", "handler_session.py")], cwd=ROOT,
+                          encoding="utf-8", timeout=60, dimensions=(50, 160))
+    child.expect(PROMPT)
+    command(child, "break trap hvc")
+    screen = command(child, "cont")
+    assert "HSR 0x4a000001: EC 0x12 HVC, IL 1" in screen and "before the hypervisor's handler" in screen
+    assert "-> if self.hyp_trap is not None:" in screen            # pdb, in the exception entry
+    assert "the guest is inside a trap" in command(child, "stepi")
+    command(child, "step")
+    command(child, "step")
+    here = command(child, "step")
+    assert "core.r[0] = core.r[0] + 1" in here, here                # the handler's own line
+    command(child, "next")
+    assert "6" in command(child, "p core.r[0]")
+    child.sendline("continue")
+    child.expect("the guest ended: max_insns, after 100 instructions")
+    child.expect("r1 after the run: 6")            # the handler's result reached the guest
+    child.expect(pexpect.EOF)
