@@ -127,8 +127,8 @@ def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, sm
             m.icount, m.cycles, elapsed, m.icount / elapsed / 1e6 if elapsed else 0.0), err=True)
     if result.reason == "exit":
         sys.exit(result.exit_code & 0xFF)
-    if result.reason == "quit":
-        sys.exit(0)                 # the debugger's quit
+    if result.reason == "debug_quit":
+        sys.exit(0)
     if result.reason in RUN_REASON_EXIT:
         click.echo("pyxen15: stopped: %s, after %d instructions, pc=0x%08x" % (
             RUN_REASON_TEXT[result.reason], m.icount, m.cpu.pc), err=True)
@@ -192,7 +192,7 @@ def bench(as_json, image, variant, every, repeat, with_fp):
 # -- pyxen15 boot: Linux on the board (board_vexpress/linux_boot.py) ----------------
 
 BOOT_REASON_TEXT = {"poweroff": None, "reboot": "the guest reset the board",
-                    "quit": "quit (Ctrl-A X, or the debugger's quit)"}
+                    "quit": "quit (Ctrl-A X)", "debug_quit": "quit from the debugger"}
 
 
 @cli.command()

@@ -172,7 +172,7 @@ class Debugger(pdb.Pdb):
             action = self.action or ("cont",)
             if action[0] == "quit":
                 from ..machine import RunResult
-                self.result = RunResult("quit")
+                self.result = RunResult("debug_quit")
                 break
             self._execute(action)
         return self.result
@@ -233,7 +233,7 @@ class Debugger(pdb.Pdb):
             # quit while stopped inside a trap's handling (the run unwound)
             sys.settrace(None)
             from ..machine import RunResult
-            self.result = RunResult("quit")
+            self.result = RunResult("debug_quit")
             return
         finally:
             signal.signal(signal.SIGINT, old)
