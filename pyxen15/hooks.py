@@ -227,14 +227,14 @@ class Hooks:
         for core in self.cores:
             old = set(core.code_hooks or ())
             core.code_hooks = by_addr or None
-            changed = old ^ set(by_addr)
-            for address in changed:
+            for address in old ^ set(by_addr):
                 if address in by_addr:
                     core.breakpoints.add(address)
+                    core.drop_blocks_at(address)    # blocks must now end before it
                 else:
+                    # blocks that end before it stay correct, only shorter
                     core.breakpoints.discard(address)
-            if changed:
-                core.flush_blocks()        # blocks must now end (or no longer end) there
+                    core.tlb.drop_vblocks()
 
     def _sync_mem(self) -> None:
         for core in self.cores:

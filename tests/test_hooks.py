@@ -263,3 +263,28 @@ def test_outside_a_run_a_raising_hook_raises_its_own_exception():
     m.hooks.add_mem(raiser, DATA, DATA + 4)
     with pytest.raises(Boom):
         m.cpu.tlb.read(DATA, 4)
+
+
+def test_a_code_hook_drops_only_the_blocks_that_cover_its_address():
+    src = """
+        mov r0, #1
+        bl f
+    done:
+        b done
+        .space 0xf4
+    f:
+        add r0, r0, #1
+        add r0, r0, #2
+        bx lr
+    """
+    m, _ = machine(src)
+    done, f = CODE + 8, CODE + 0x100
+    m.run(until=done, max_insns=100)
+    starts = {key & 0xFFFFFFFF for key in m.cpu.blocks}
+    assert {CODE, f} <= starts
+    arrivals = []
+    m.hooks.add_code(lambda core, addr: arrivals.append(core.r[0]), f + 4)
+    assert {key & 0xFFFFFFFF for key in m.cpu.blocks} == starts - {f}     # only f's block went
+    m.cpu.pc = CODE
+    m.run(until=done, max_insns=100)
+    assert arrivals == [2] and m.cpu.r[0] == 4

@@ -155,6 +155,20 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
             self.blocks.pop(key, None)
         self.tlb.code_lines.pop(ppage, None)
 
+    def drop_blocks_at(self, va: int) -> None:
+        """Drop the blocks whose instructions cover virtual address `va`
+        (a breakpoint or code hook there: blocks must now end before it,
+        and one starting there must not loop within itself); the rest stay
+        translated, which matters on a kernel with thousands of blocks."""
+        dead = []
+        for key, entry in self.blocks.items():
+            start = ((key >> VPAGE_SHIFT) & 0xFFFFF) << 12 | (key & 0xFFE)
+            if start <= va <= entry[3].line_map[-1][1]:
+                dead.append(key)
+        for key in dead:
+            del self.blocks[key]
+        self.tlb.drop_vblocks()
+
     def flush_blocks(self) -> None:
         self.tlb.drop_vblocks()
         self.blocks.clear()
