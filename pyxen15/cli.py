@@ -19,11 +19,14 @@ EXIT_BUDGET = 124          # like timeout(1): the instruction budget ran out
 EXIT_HALT = 125            # the guest waits for an event that can never come
 EXIT_LOCKUP = 126          # exception vectors that cannot be fetched
 
+EXIT_KILLED = 137          # gdb's kill command ended the run
+
 RUN_REASON_EXIT = {"max_insns": EXIT_BUDGET, "max_cycles": EXIT_BUDGET, "halt": EXIT_HALT,
-                   "lockup": EXIT_LOCKUP}
+                   "lockup": EXIT_LOCKUP, "killed": EXIT_KILLED}
 RUN_REASON_TEXT = {"max_insns": "instruction budget exhausted", "max_cycles": "cycle budget exhausted",
                    "halt": "the guest waits for an interrupt that cannot come",
-                   "lockup": "the guest took an abort on fetching its exception vector"}
+                   "lockup": "the guest took an abort on fetching its exception vector",
+                   "killed": "killed from gdb"}
 
 
 def _int(text: str) -> int:
@@ -74,8 +77,16 @@ def cli() -> None:
 @click.option("--regs-out", type=click.Path(dir_okay=False, writable=True),
               help="write the final registers to this JSON file")
 @click.option("--stats", is_flag=True, help="print instructions, cycles and MIPS to stderr")
+@click.option("--dump-blocks", type=click.Path(file_okay=False),
+              help="write every translated block's Python source (with disassembly) into this directory")
+@click.option("--gdb", "gdb_port", type=click.IntRange(0, 65535),
+              help="wait for gdb on this TCP port (target remote :PORT) before running; 0: any free port")
+@click.option("--debug", "debug", is_flag=True,
+              help="stop at the first instruction in the interactive debugger (a pdb with machine commands)")
+@click.option("--symbols", type=click.Path(dir_okay=False),
+              help="symbols for --debug: an ELF or a System.map (default: the image, when it is an ELF)")
 def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, smp, thumb, regs_out,
-        stats):
+        stats, dump_blocks, gdb_port, debug, symbols):
     """Run a bare-metal ELF or raw binary on the Versatile Express model.
 
     UART0 output goes to stdout.  The exit status is the guest's semihosting
@@ -85,6 +96,7 @@ def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, sm
     m = Machine(ram_size=_size(ram_size), semihosting=semihosting, smp=smp)
     m.reset(hyp=hyp_entry)
     m.hooks.add_console(_stdout)
+    _dump_blocks(m, dump_blocks)
     if _is_elf(image):
         m.load_elf(image)
     else:
@@ -97,8 +109,15 @@ def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, sm
         for cpu in m.cpus:
             cpu.pc = entry & ~1
             cpu.T = 1 if (entry & 1 or thumb) else cpu.T
+    if debug and gdb_port is not None:
+        raise PyxenError("--debug and --gdb are two debuggers: choose one")
     start = time.perf_counter()
-    result = m.run(max_insns=max_insns)
+    if debug:
+        from .debug.debugger import Debugger, Symbols
+        syms = Symbols.load(symbols) if symbols else (Symbols.load(image) if _is_elf(image) else None)
+        result = Debugger(m, syms, max_insns).main_loop()
+    else:
+        result = _run_machine(m, max_insns, gdb_port)
     elapsed = time.perf_counter() - start
     sys.stdout.flush()
     if regs_out:
@@ -108,6 +127,8 @@ def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, sm
             m.icount, m.cycles, elapsed, m.icount / elapsed / 1e6 if elapsed else 0.0), err=True)
     if result.reason == "exit":
         sys.exit(result.exit_code & 0xFF)
+    if result.reason == "debug_quit":
+        sys.exit(0)
     if result.reason in RUN_REASON_EXIT:
         click.echo("pyxen15: stopped: %s, after %d instructions, pc=0x%08x" % (
             RUN_REASON_TEXT[result.reason], m.icount, m.cpu.pc), err=True)
@@ -175,7 +196,7 @@ def bench(as_json, image, variant, every, repeat, with_fp):
 # -- pyxen15 boot: Linux on the board (board_vexpress/linux_boot.py) ----------------
 
 BOOT_REASON_TEXT = {"poweroff": None, "reboot": "the guest reset the board",
-                    "quit": "quit (Ctrl-A X)"}
+                    "quit": "quit (Ctrl-A X)", "debug_quit": "quit from the debugger"}
 
 
 @cli.command()
@@ -190,7 +211,16 @@ BOOT_REASON_TEXT = {"poweroff": None, "reboot": "the guest reset the board",
 @click.option("--max-insns", type=click.IntRange(min=1), help="stop after this many instructions")
 @click.option("--rtc-base", type=click.IntRange(min=0, max=0xFFFFFFFF),
               help="the PL031's time at boot, in seconds since 1970 (default: the host's time)")
-def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, max_insns, rtc_base):
+@click.option("--dump-blocks", type=click.Path(file_okay=False),
+              help="write every translated block's Python source (with disassembly) into this directory")
+@click.option("--gdb", "gdb_port", type=click.IntRange(0, 65535),
+              help="wait for gdb on this TCP port (target remote :PORT) before running; 0: any free port")
+@click.option("--debug", "debug", is_flag=True,
+              help="stop at the first instruction in the interactive debugger (console input is off then)")
+@click.option("--symbols", type=click.Path(dir_okay=False),
+              help="symbols for --debug: a System.map or a vmlinux")
+def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, max_insns, rtc_base, dump_blocks, gdb_port,
+         debug, symbols):
     """Boot a Linux kernel (zImage, Image or ELF vmlinux) on the board.
 
     The console is UART0: its output goes to stdout, stdin goes to its
@@ -199,16 +229,24 @@ def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, max_insns, rtc_bas
     """
     from .board_vexpress import linux_boot
     from .board_vexpress.console import HostConsole
+    if debug and gdb_port is not None:
+        raise PyxenError("--debug and --gdb are two debuggers: choose one")
     ram_size = _size(mem)
     plan = linux_boot.plan_boot(kernel, dtb, ram_size, initrd, bootargs)
     cores = _boot_cores(smp, plan.cpus, linux_boot.MAX_CPUS)
     m = _boot_machine(ram_size, rtc_base, cores)
     linux_boot.load(m, plan, hyp=entry_mode == "hyp")
     m.hooks.add_console(_stdout)
+    _dump_blocks(m, dump_blocks)
     start = time.perf_counter()
     try:
-        with HostConsole(m, sys.stdin.fileno() if _has_stdin() else -1, flush=sys.stdout.flush):
-            result = m.run(max_insns=max_insns)
+        if debug:
+            # the terminal is the debugger's: the guest's console has no input
+            from .debug.debugger import Debugger, Symbols
+            result = Debugger(m, Symbols.load(symbols) if symbols else None, max_insns).main_loop()
+        else:
+            with HostConsole(m, sys.stdin.fileno() if _has_stdin() else -1, flush=sys.stdout.flush):
+                result = _run_machine(m, max_insns, gdb_port)
     finally:
         elapsed = time.perf_counter() - start
         sys.stdout.flush()
@@ -222,6 +260,24 @@ def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, max_insns, rtc_bas
             RUN_REASON_TEXT[result.reason], m.icount, m.cpu.pc), err=True)
         sys.exit(RUN_REASON_EXIT[result.reason])
     sys.exit(0)
+
+
+def _run_machine(m, max_insns: Optional[int], gdb_port: Optional[int]):
+    """Run to the end, or under gdb's control with --gdb (debug/gdbstub.py)."""
+    if gdb_port is None:
+        return m.run(max_insns=max_insns)
+    from .debug.gdbstub import GdbStub
+    stub = GdbStub(m, gdb_port)
+    click.echo("pyxen15: waiting for gdb on port %d (target remote :%d)" % (stub.port, stub.port), err=True)
+    return stub.serve(max_insns)
+
+
+def _dump_blocks(m, directory: Optional[str]) -> None:
+    if directory:
+        from .debug.blocks import BlockDumper
+        dumper = BlockDumper(directory)
+        for cpu in m.cpus:
+            cpu.dump_blocks = dumper
 
 
 def _boot_cores(smp: Optional[int], dtb_cpus: int, limit: int) -> int:

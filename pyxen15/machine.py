@@ -5,7 +5,7 @@ instructors share.
 """
 
 import logging
-from typing import Callable, Dict, List, Optional
+from typing import List, Optional
 
 from .board_vexpress.board import Board
 from .board_vexpress.memmap import DEFAULT_RAM_SIZE, MAX_RAM_SIZE
@@ -14,6 +14,7 @@ from .bus import Bus, BusError, Ram
 from .cpu.core import Core, StopRun
 from .errors import GuestExit, PyxenError
 from .events import Events
+from .hooks import Hooks
 from .timer import TIMERS
 from .gic import GIC, PERIPHBASE
 from .smp import MAX_CPUS, build_cores, hold_secondaries, run_cores
@@ -32,27 +33,6 @@ class RunResult:
 
     def __repr__(self) -> str:
         return "RunResult(%r, exit_code=%r)" % (self.reason, self.exit_code)
-
-
-class Hooks:
-    """Callbacks with handles; an exception raised in one stops the run."""
-
-    def __init__(self) -> None:
-        self._console: Dict[int, Callable[[bytes], None]] = {}
-        self._next = 1
-
-    def add_console(self, callback: Callable[[bytes], None]) -> int:
-        handle = self._next
-        self._next += 1
-        self._console[handle] = callback
-        return handle
-
-    def remove(self, handle: int) -> None:
-        self._console.pop(handle, None)
-
-    def console(self, data: bytes) -> None:
-        for cb in list(self._console.values()):
-            cb(data)
 
 
 class PhysicalMemory:
@@ -89,6 +69,7 @@ class Machine:
         self.events = Events()
         self.cpus = build_cores(self.bus, self.events, smp, first_tlb=self.tlb)
         self.cpu = self.cpus[0]
+        self.hooks.attach(self.cpus)
         self.bus.on_ram_write = self._ram_written
         self.gic = GIC(self.cpus, lambda: self.events.current.cpu_index)
         for _name, offset, size, region in self.gic.regions():

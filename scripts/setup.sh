@@ -2,7 +2,8 @@
 # Set up everything pyxen15 needs on a Debian machine, idempotently:
 #
 #   1. Debian packages: PyPy, the bare-metal ARM cross compiler, QEMU (user and
-#      system, the independent reference), the device-tree compiler.  apt is
+#      system, the independent reference), the device-tree compiler,
+#      gdb-multiarch (the GDB stub's test).  apt is
 #      skipped entirely when everything is already there.
 #   2. .venv       CPython (python3.11, else python3) with pyxen15 editable + deps
 #   3. .venv-pypy  Debian's PyPy 3.9 with the same
@@ -28,6 +29,7 @@ declare -A COMMAND_PACKAGES=(
     [qemu-arm]=qemu-user
     [qemu-system-arm]=qemu-system-arm
     [dtc]=device-tree-compiler
+    [gdb-multiarch]=gdb-multiarch
 )
 # packages with no command of their own
 LIBRARY_PACKAGES=(pypy3-venv libnewlib-arm-none-eabi)

@@ -14,10 +14,12 @@ sysregs.py; both work on this object.
 """
 
 import logging
+import os
 from types import FunctionType
 from typing import Callable, Dict, List, Optional, Set
 
 from ..events import Events
+from ..hooks import HookStop
 from ..mmu_lpae.faults import GuestFault
 from ..mmu_lpae.monitor import GlobalMonitor
 from ..mmu_lpae.tlb import SoftTLB
@@ -36,6 +38,15 @@ log = logging.getLogger(__name__)
 MAX_BLOCK_INSNS = 64
 KEY_SINGLE = 1 << 60          # a one-instruction block, for exact instruction budgets
 VPAGE_SHIFT = 40              # where a block key holds its virtual page (see _lookup)
+
+
+# Set (PYXEN15_STRICT_TRANSLATION=1, as tests/conftest.py does) to make a
+# handler that raises while translating an error instead of an UNDEF.
+STRICT_TRANSLATION = os.environ.get("PYXEN15_STRICT_TRANSLATION", "") not in ("", "0")
+
+
+class TranslationError(Exception):
+    """A handler raised while translating (a pyxen15 bug), in strict mode."""
 
 
 class StopRun(Exception):
@@ -70,6 +81,11 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
         self.on_svc: Optional[Callable[["Core", int, int], Optional[int]]] = None
         self.hyp_trap: Optional[Callable] = None    # the Python hypervisor's entry
         self.breakpoints: Set[int] = set()
+        # hooks (pyxen15/hooks.py): None while none is installed, so they cost nothing
+        self.code_hooks: Optional[Dict[int, List[Callable]]] = None
+        self.exception_hook: Optional[Callable] = None
+        self.in_run = False           # inside run(): hooks' exceptions come out as HookStop
+        self.dump_blocks: Optional[Callable[[Block], None]] = None    # debug/blocks.py
         self.blocks: Dict[int, tuple] = {}
         self.page_blocks: Dict[int, List[int]] = {}
         self.stop_request: Optional[StopRun] = None
@@ -140,6 +156,20 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
             self.blocks.pop(key, None)
         self.tlb.code_lines.pop(ppage, None)
 
+    def drop_blocks_at(self, va: int) -> None:
+        """Drop the blocks whose instructions cover virtual address `va`
+        (a breakpoint or code hook there: blocks must now end before it,
+        and one starting there must not loop within itself); the rest stay
+        translated, which matters on a kernel with thousands of blocks."""
+        dead = []
+        for key, entry in self.blocks.items():
+            start = ((key >> VPAGE_SHIFT) & 0xFFFFF) << 12 | (key & 0xFFE)
+            if start <= va <= entry[3].line_map[-1][1]:
+                dead.append(key)
+        for key in dead:
+            del self.blocks[key]
+        self.tlb.drop_vblocks()
+
     def flush_blocks(self) -> None:
         self.tlb.drop_vblocks()
         self.blocks.clear()
@@ -193,11 +223,16 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
             else:
                 try:
                     handler.emit(em, insn.f)
-                except Exception:
-                    # A bug in a handler must not become a traceback out of the
-                    # guest's run: log it with the encoding and UNDEF instead.
-                    log.exception("cannot translate %s 0x%x at 0x%08x; taking UNDEF",
-                                  insn.name, insn.word, addr)
+                except Exception as err:
+                    # A handler that raises is a bug in pyxen15.  The test
+                    # suite sets STRICT_TRANSLATION (tests/conftest.py), so
+                    # the bug fails the test; a user's run must not end in a
+                    # traceback: one error line, and the guest gets UNDEF.
+                    if STRICT_TRANSLATION:
+                        raise TranslationError("cannot translate %s 0x%x at 0x%08x" % (
+                            insn.name, insn.word, addr)) from err
+                    log.error("cannot translate %s 0x%x at 0x%08x (%s: %s): a pyxen15 bug; "
+                              "taking UNDEF", insn.name, insn.word, addr, type(err).__name__, err)
                     em.begin(addr, insn.size, cond, "untranslatable %s" % insn.name, cycles)
                     em.undefined()
             em.finish()
@@ -209,6 +244,8 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
         ranges = [(start, min((addr - pc) & MASK32, 0x1000 - (pc - page_base)))] + extra
         pages = {pa >> 12 for pa, _ in ranges}
         block = compile_block(em, key, pages, self.tlb.cur.namespace, addr)
+        if self.dump_blocks is not None:
+            self.dump_blocks(block)
         entry = (block.fn, block.n, block.cycles, block)
         self.blocks[key] = entry
         for pa, size in ranges:
@@ -242,6 +279,7 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
         R = self.r
         pc = R[15]
         self.attention = True
+        self.in_run = True
         try:
             while True:
                 if self.attention or self.cycles >= self.horizon:
@@ -262,11 +300,26 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
                     pc = entry[0](self, R)
                 except GuestFault as fault:
                     pc = self._block_fault(entry[3], fault)
+                except HookStop as hook:
+                    pc = self._hook_stop(entry[3], hook)
+                    raise hook
         except StopRun as stop:
             self.stop_reason = stop
             return stop.reason
+        except HookStop as hook:
+            # A hook raised: the core is at an instruction boundary now
+            # (pyxen15/hooks.py); a StopRun from a hook ends the run with
+            # its reason, anything else surfaces from run().
+            if hook.pc is not None:
+                pc = hook.pc
+            err = hook.reraisable()
+            if isinstance(err, StopRun):
+                self.stop_reason = err
+                return err.reason
+            raise err from err.__cause__
         finally:
             R[15] = pc
+            self.in_run = False
 
     def _lookup(self, pc: int, single: bool) -> tuple:
         """The block at virtual `pc`: by physical address, translating on a miss.
@@ -274,6 +327,16 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
         One-instruction blocks, for the tail of an instruction budget, are
         kept out of the virtual-PC cache so they never shadow real blocks.
         """
+        hooks = self.code_hooks
+        if hooks is not None and pc in hooks:
+            # A code hook: it runs at this boundary each time, so the block
+            # stays out of the front cache (and the translator ends blocks
+            # before the address: `breakpoints`).
+            for cb in list(hooks[pc]):
+                cb(self, pc)
+            front = False
+        else:
+            front = not single
         ctx = self.tlb.cur
         vkey = pc | self.T | (self.IT << 32)
         # The physical address, ISA state and the virtual page: a block has
@@ -296,7 +359,7 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
                 entry = (FunctionType(block.code, ctx.namespace, block.code.co_name),
                          entry[1], entry[2], block)
             ctx.bound[key] = entry
-        if not single:
+        if front:
             if len(entry[3].pages) > 1:
                 # A T32 instruction straddles into the next page: enter that
                 # page in this context's itlb too, so maintenance of it
@@ -319,6 +382,39 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
         self.icount += n
         self.cycles += cycles
         return self.take_data_abort(pc, fault.fault, iss, thumb16)
+
+    def _hook_stop(self, block: Block, hook: HookStop) -> int:
+        """A hook raised inside `block`: the PC of the instruction boundary
+        to stop at, with the counts and ITSTATE made to match.
+
+        A hook that ran at a boundary (an exception hook, at the vector)
+        says where.  One that ran inside an instruction (a memory access, a
+        console write) stops before that instruction, as a precise abort
+        does: the engine emits every register write of an instruction after
+        its memory accesses (translate.py).  The instruction is found from
+        the block's source line; if that line was the instruction's
+        `return` (a call into the core, such as a semihosting SVC), the
+        counts on the line before it have already run and are undone."""
+        if hook.pc is not None:
+            return hook.pc
+        tb = hook.__traceback__
+        lineno = 0
+        while tb is not None:
+            if tb.tb_frame.f_code is block.code:
+                lineno = tb.tb_lineno
+            tb = tb.tb_next
+        pc, it, n, cycles, _iss, _thumb16 = block.locate(lineno)
+        lines = block.source.splitlines()
+        if lineno >= 3 and lines[lineno - 1].lstrip().startswith("return "):
+            # `c.icount += n + 1`, `c.cycles += K`, `return ...` (Emitter.leave)
+            counted = int(lines[lineno - 2].rsplit("+=", 1)[1], 0)
+            self.icount -= 1
+            self.cycles -= counted - cycles
+        else:
+            self.icount += n
+            self.cycles += cycles
+        self.IT = it
+        return pc
 
     def _fetch_abort(self, pc: int, fault: GuestFault) -> int:
         """Take a Prefetch Abort, unless the abort vector itself cannot be

@@ -71,6 +71,7 @@ class ExceptionsMixin:
         """Take an exception to a PL1 mode (the tail of TakeUndefInstrException()
         and friends, B1.9); returns the vector address."""
         spsr = self.get_cpsr()
+        from_mode = self.mode
         self.switch_mode(mode)
         self.spsr = spsr
         self.r[14] = (return_address + lr_offset) & MASK32
@@ -88,13 +89,17 @@ class ExceptionsMixin:
         self.halted = False
         self.attention = True
         base = 0xFFFF0000 if sctlr & (1 << 13) else self.sys.vbar & ~0x1F     # ExcVectorBase()
-        return (base + vect_offset) & MASK32
+        vector = (base + vect_offset) & MASK32
+        if self.exception_hook is not None:          # pyxen15/hooks.py
+            self.exception_hook(self, mode, from_mode, vect_offset, vector, return_address, None)
+        return vector
 
     def enter_hyp_mode(self, vect_offset: int, return_address: int, hsr: Optional[int]) -> int:
         """EnterHypMode() (B1.9.x): `hsr` is the syndrome to write, or None
         for IRQ and FIQ (HSR becomes UNKNOWN: left as it is)."""
         spsr = self.get_cpsr()
-        was_hyp = self.mode == MODE_HYP
+        from_mode = self.mode
+        was_hyp = from_mode == MODE_HYP
         self.switch_mode(MODE_HYP)
         self.spsr = spsr
         self.elr_hyp = return_address & MASK32
@@ -110,6 +115,11 @@ class ExceptionsMixin:
         if not was_hyp:
             self.sys.regime_changed()
         target = ((self.sys.hvbar & ~0x1F) + vect_offset) & MASK32
+        if self.exception_hook is not None:
+            # pyxen15/hooks.py: after the architectural entry, before the
+            # hypervisor's handler (a debugger shows the trap, then steps in)
+            self.exception_hook(self, MODE_HYP, from_mode, vect_offset, target,
+                                self.elr_hyp, hsr)
         if self.hyp_trap is not None:
             # The Python hypervisor: the exception is taken architecturally,
             # then handled in Python instead of fetching from HVBAR.

@@ -17,6 +17,7 @@ through the source line it came from, so the hot path pays nothing for
 precise aborts.
 """
 
+import linecache
 from typing import Callable, Dict, List, Tuple
 
 MASK32 = 0xFFFFFFFF
@@ -352,10 +353,25 @@ class Block:
         return entry[1:]
 
 
+def block_filename(isa: str, va: int, key: int) -> str:
+    """The name a block's code is compiled under and registered with in
+    `linecache`: unique per block key (instruction set, virtual and
+    physical address, ITSTATE, a one-instruction tail block), so a
+    traceback or pdb through a block shows its source, and a block
+    translated again for the same key replaces its own entry."""
+    it = key >> 32 & 0xFF
+    return "<block %s va=%08x pa=%08x%s%s>" % (
+        isa, va & MASK32, key & MASK32 & ~1, " it=%02x" % it if it else "",
+        " single" if key >> 60 & 1 else "")
+
+
 def compile_block(em: Emitter, key: int, pages, namespace: Dict, fallthrough: int) -> Block:
     name = "blk_%x" % (key & MASK32)
     src = em.source(name, fallthrough)
-    code = compile(src, "<%s>" % name, "exec")
+    filename = block_filename(em.isa, em.start, key)
+    code = compile(src, filename, "exec")
+    # (size, mtime None: linecache.checkcache keeps it, lines, name)
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
     local: Dict = {}
     exec(code, namespace, local)
     return Block(local[name], em.n, em.cycles, em.line_map, pages, key, src)

@@ -126,6 +126,9 @@ class SoftTLB:
         self.code_lines: Dict[int, int] = {}
         self.on_code_write: Callable[[int], None] = lambda ppage: None
         self.strict_alignment = False                # SCTLR.A (HSCTLR.A in HYP)
+        # memory hooks (pyxen15/hooks.py MemWatch): consulted on the slow
+        # path only; the pages they cover never enter the fast tables
+        self.watch = None
         self.cur = self.context(RESET_CONTEXT)
         self.vblocks = self.cur.vblocks
 
@@ -188,6 +191,14 @@ class SoftTLB:
                         blocks.discard(vp >> n)
                         ctx.drop_pages(vp >> n << n, 1 << n)
                 ctx.drop_pages(vp, 1)
+
+    def drop_fast_pages(self) -> None:
+        """Empty every context's fast data tables (a memory hook was added
+        or removed: its pages must take the slow path, or may leave it)."""
+        for ctx in self.contexts.values():
+            ctx.rd.clear()
+            ctx.wr.clear()
+            ctx.wr_code.clear()
 
     def flush_writes(self) -> None:
         for ctx in self.contexts.values():
@@ -322,21 +333,33 @@ class SoftTLB:
             pas = [self.resolve(ctx, (va + i) & 0xFFFFFFFF, True, False) for i in range(size)]
             if pas[0][1]:
                 raise GuestFault(Fault(ALIGNMENT, va, write=True))
+            if self.watch is not None:
+                for i, (pa, _) in enumerate(pas):
+                    self.watch.access((va + i) & 0xFFFFFFFF, pa, 1, True, (value >> (8 * i)) & 0xFF)
             for i, (pa, _) in enumerate(pas):
                 self._write_pa(pa, 1, (value >> (8 * i)) & 0xFF, va + i)
         else:
             pa = self.resolve(ctx, va, True, False)[0]
+            watch = self.watch
+            if watch is not None:
+                watch.access(va, pa, size, True, value)
+                if watch.covers(va, pa):
+                    self._write_pa(pa, size, value, va)
+                    return
             self._write_pa(pa, size, value, va)
             if not ctx.big_endian:
                 self._fill_write(ctx, va, pa)
 
     def _read1(self, ctx: Context, va: int, size: int) -> int:
         pa = self.resolve(ctx, va, False, False)[0]
+        watch = self.watch
+        if watch is not None:
+            watch.access(va, pa, size, False, None)
         try:
             value = self.bus.read(pa, size)
         except BusError:
             raise GuestFault(Fault(EXTERNAL, va))
-        if not ctx.big_endian:
+        if not ctx.big_endian and (watch is None or not watch.covers(va, pa)):
             page = self.bus.ram_page(pa)
             if page is not None:
                 ctx.rd[va >> PAGE_SHIFT] = page

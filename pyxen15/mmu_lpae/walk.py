@@ -86,6 +86,9 @@ class MMU:
     def __init__(self, sysregs, bus: Bus):
         self.sys = sysregs
         self.bus = bus
+        # A list while a debugger traces a walk (debug/walk.py): every
+        # descriptor read, as (stage, level, physical address, size, value)
+        self.trace = None
 
     # -- the regime -------------------------------------------------------------------
 
@@ -131,9 +134,10 @@ class MMU:
         if page is None:
             raise _fault(EXTERNAL_WALK, va, write, fetch, level)
         i = (addr & 0xFFF) >> 2
-        if size == 4:
-            return page[i]
-        return page[i] | (page[i + 1] << 32)
+        desc = page[i] if size == 4 else page[i] | (page[i + 1] << 32)
+        if self.trace is not None:
+            self.trace.append((1, level, addr, size, desc))
+        return desc
 
     # -- stage 1, short-descriptor (B3.5) ---------------------------------------------------
 
@@ -297,6 +301,8 @@ class MMU:
                                  s1ptw=s1ptw)
                 i = (addr & 0xFFF) >> 2
                 desc = page[i] | (page[i + 1] << 32)
+                if self.trace is not None:
+                    self.trace.append((2, level, addr, 8, desc))
             else:
                 desc = self._desc(addr, 8, va, write, fetch, level, two)
             if not desc & 1 or (level == 3 and not desc & 2):

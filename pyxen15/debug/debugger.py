@@ -1,0 +1,636 @@
+"""The interactive debugger for bare guests (`pyxen15 run ... --debug`).
+
+A subclass of pdb, so Python stepping works unchanged, with machine
+commands beside pdb's own:
+
+    break pc ADDR|SYMBOL        stop before the instruction at a virtual address
+    break trap CLASS|EC         stop at an exception to HYP mode, by class
+                                (hvc, smc, dabt, pabt, wfi, cp15, ...) or HSR.EC
+    break console REGEX         stop when the console output matches
+    watch ADDR [LEN] [r|w|rw] [phys]   stop before a data access (virtual or physical)
+    breaks / clear mN           list / delete machine breakpoints
+    regs                        the current mode's registers and the banked ones
+    sysregs [NAME...]           system registers by name
+    walk VA [read|write|fetch]  the stage-1 and stage-2 walk, descriptor by descriptor
+    gic / timers                the GIC state that matters / the generic timers
+    stepi [N] / until ADDR / cont   run the guest: N instructions, to an address, on
+
+`continue` (`c`) is `cont`; pdb's `step`, `next`, `p`, `pp`, `where`... are
+pdb's, on the debugger's own frame (where `m` is the machine and `cpu` the
+selected core).  Breakpoints are hooks (pyxen15/hooks.py) that stop the run
+at an instruction boundary: a breakpoint before its instruction, a
+watchpoint before the access, a trap at its vector when the guest's own
+HYP code handles it.  When the Python hypervisor does (``Core.hyp_trap``),
+a trap breakpoint stops in Python instead, in the exception entry just
+before the call to the handler: pdb's `step` goes into it, and `continue`
+or `finish` returns to the guest; stepi/until wait until then.
+A console match stops at the next block boundary, after the byte is out.
+Ctrl-C while the guest runs stops it at the next block boundary.
+"""
+
+import bdb
+import bisect
+import pdb
+import re
+import signal
+import sys
+from typing import Dict, List, Optional, Tuple
+
+from ..cpu.core import StopRun
+from ..cpu.state import MODE_NAMES, MODE_USR
+from ..cpu import syndrome as S
+from .walk import read_virtual, walk_lines
+
+# `break trap` classes: name -> HSR.EC values (ARM ARM Table B3-20)
+TRAP_CLASSES: Dict[str, Tuple[int, ...]] = {
+    "unknown": (S.EC_UNKNOWN,), "undef": (S.EC_UNKNOWN,), "wfi": (S.EC_WFI_WFE,), "wfe": (S.EC_WFI_WFE,),
+    "cp15": (S.EC_MCR_MRC_CP15, S.EC_MCRR_MRRC_CP15), "cp14": (S.EC_MCR_MRC_CP14, S.EC_LDC_STC_CP14,
+                                                               S.EC_MRRC_CP14),
+    "hcptr": (S.EC_HCPTR,), "vfp": (S.EC_HCPTR, S.EC_MRC_CP10), "cp10": (S.EC_MRC_CP10,),
+    "bxj": (S.EC_BXJ,), "svc": (S.EC_SVC,), "hvc": (S.EC_HVC,), "smc": (S.EC_SMC,),
+    "pabt": (S.EC_PABT_LOWER, S.EC_PABT_HYP), "dabt": (S.EC_DABT_LOWER, S.EC_DABT_HYP),
+}
+EC_NAMES = {S.EC_UNKNOWN: "unknown reason (UNDEF)", S.EC_WFI_WFE: "WFI/WFE", S.EC_MCR_MRC_CP15: "MCR/MRC CP15",
+            S.EC_MCRR_MRRC_CP15: "MCRR/MRRC CP15", S.EC_MCR_MRC_CP14: "MCR/MRC CP14",
+            S.EC_LDC_STC_CP14: "LDC/STC CP14", S.EC_HCPTR: "HCPTR coprocessor access",
+            S.EC_MRC_CP10: "VMRS (CP10)", S.EC_BXJ: "BXJ", S.EC_MRRC_CP14: "MRRC CP14",
+            S.EC_SVC: "SVC", S.EC_HVC: "HVC", S.EC_SMC: "SMC", S.EC_PABT_LOWER: "Prefetch Abort from a lower mode",
+            S.EC_PABT_HYP: "Prefetch Abort in HYP", S.EC_DABT_LOWER: "Data Abort from a lower mode",
+            S.EC_DABT_HYP: "Data Abort in HYP"}
+# interrupts reach HYP without a syndrome
+INTERRUPT_CLASSES = ("irq", "fiq")
+
+DEFAULT_SYSREGS = ("SCTLR", "TTBCR", "TTBR0", "TTBR1", "DACR", "VBAR", "DFSR", "DFAR", "IFSR", "IFAR",
+                   "HCR", "HSCTLR", "HVBAR", "HSR", "HDFAR", "HIFAR", "HPFAR", "VTCR", "VTTBR", "HTTBR")
+TIMER_REGS = ("CNTP_CTL", "CNTP_CVAL", "CNTV_CTL", "CNTV_CVAL", "CNTHP_CTL", "CNTHP_CVAL", "CNTVOFF")
+
+
+class Symbols:
+    """Names and addresses from an ELF's symbol table or a System.map."""
+
+    def __init__(self) -> None:
+        self.by_name: Dict[str, int] = {}
+        self._addrs: List[int] = []
+        self._names: List[str] = []
+
+    @classmethod
+    def load(cls, path: str) -> "Symbols":
+        from ..errors import PyxenError
+        sym = cls()
+        try:
+            with open(path, "rb") as f:
+                elf = f.read(4) == b"\x7fELF"
+            if elf:
+                from elftools.elf.elffile import ELFFile
+                with open(path, "rb") as f:
+                    table = ELFFile(f).get_section_by_name(".symtab")
+                    for s in (table.iter_symbols() if table is not None else ()):
+                        if s.name and s["st_info"]["type"] in ("STT_FUNC", "STT_OBJECT", "STT_NOTYPE") \
+                                and s["st_shndx"] != "SHN_UNDEF" and not s.name.startswith("$"):
+                            sym.add(s.name, s["st_value"] & ~1 if s["st_info"]["type"] == "STT_FUNC"
+                                    else s["st_value"])
+            else:
+                with open(path) as f:
+                    for line in f:              # System.map: "c0008000 T stext"
+                        parts = line.split()
+                        if len(parts) == 3:
+                            sym.add(parts[2], int(parts[0], 16))
+        except (OSError, ValueError) as err:
+            raise PyxenError("--symbols %s: %s" % (path, err))
+        return sym
+
+    def add(self, name: str, addr: int) -> None:
+        self.by_name.setdefault(name, addr)
+        i = bisect.bisect_right(self._addrs, addr)
+        self._addrs.insert(i, addr)
+        self._names.insert(i, name)
+
+    def lookup(self, addr: int) -> str:
+        """'name+0x10' for the symbol at or below `addr` (within 64 KiB), or ''."""
+        i = bisect.bisect_right(self._addrs, addr) - 1
+        if i < 0 or addr - self._addrs[i] > 0x10000:
+            return ""
+        off = addr - self._addrs[i]
+        return self._names[i] + ("+0x%x" % off if off else "")
+
+
+class MachineBreak:
+    def __init__(self, number: int, kind: str, text: str, handles: List[int]):
+        self.number, self.kind, self.text, self.handles = number, kind, text, handles
+
+
+class Debugger(pdb.Pdb):
+    """pdb with machine commands (module docstring)."""
+
+    def __init__(self, machine, symbols: Optional[Symbols] = None, max_insns: Optional[int] = None,
+                 stdin=None, stdout=None) -> None:
+        super().__init__(stdin=stdin, stdout=stdout, nosigint=True)
+        self.reset()                        # bdb's state, as set_trace would make it
+        self.prompt = "(pyxen15) "
+        self.m = machine
+        self.symbols = symbols or Symbols()
+        self.budget = max_insns
+        self.core_index = 0
+        self.mbreaks: Dict[int, MachineBreak] = {}
+        self._next_break = 1
+        self.console_patterns: Dict[int, "re.Pattern"] = {}
+        self.console_tail = ""
+        self.stop_text = ""
+        self.resume: Dict[int, Tuple[int, int]] = {}
+        self.action: Optional[tuple] = None
+        self.on_watch = False               # stopped before a watched access
+        self.in_handler = False             # stopped in Python inside a trap's handling
+        self.ignore_watch = False
+        self.result = None
+        self._loop_frame = None
+        try:
+            import capstone
+            self._cs = {0: capstone.Cs(capstone.CS_ARCH_ARM, capstone.CS_MODE_ARM),
+                        1: capstone.Cs(capstone.CS_ARCH_ARM, capstone.CS_MODE_THUMB)}
+        except ImportError:
+            self._cs = None
+        machine.hooks.add_console(self._console)
+
+    @property
+    def cpu(self):
+        return self.m.cpus[self.core_index]
+
+    # -- the loop: prompt, run, prompt ... -----------------------------------------
+
+    def main_loop(self):
+        """Prompt until the guest ends or the user quits; the RunResult."""
+        m, cpu = self.m, self.cpu   # noqa: F841 (for pdb's p/pp at the prompt)
+        self._loop_frame = sys._getframe()
+        self.message("pyxen15 debugger: the guest is stopped at its first instruction; "
+                     "`help` lists the commands (machine ones: break pc/trap/console, watch, "
+                     "regs, sysregs, walk, gic, timers, stepi, until, cont)")
+        self.show_location()
+        while self.result is None:
+            self.action = None
+            sys.stdout.flush()              # the guest's last output before the prompt
+            self.interaction(self._loop_frame, None)
+            action = self.action or ("cont",)
+            if action[0] == "quit":
+                from ..machine import RunResult
+                self.result = RunResult("debug_quit")
+                break
+            self._execute(action)
+        return self.result
+
+    def print_stack_entry(self, frame_lineno, prompt_prefix="\n-> "):
+        # At the machine prompt the "frame" is this loop; say where the guest is instead.
+        if frame_lineno[0] is self._loop_frame:
+            return
+        super().print_stack_entry(frame_lineno, prompt_prefix)
+
+    def _execute(self, action: tuple) -> None:
+        m = self.m
+        left = None if self.budget is None else self.budget - m.icount
+        if left is not None and left <= 0:
+            self.message("the instruction budget (--max-insns) is used up")
+            from ..machine import RunResult
+            self.result = RunResult("max_insns")
+            return
+        kind = action[0]
+        self.stop_text = ""
+        self.resume = {c.cpu_index: (c.pc, c.icount) for c in m.cpus}
+        old = signal.signal(signal.SIGINT, self._sigint)
+        try:
+            if self.on_watch:
+                # Stopped before a watched access: that instruction runs
+                # first with the watchpoints ignored (what gdb does on ARM).
+                self.on_watch = False
+                self.ignore_watch = True
+                try:
+                    result = m.run(max_insns=1)
+                finally:
+                    self.ignore_watch = False
+                self.resume = {}
+                if left is not None:
+                    left -= 1
+                if result.reason != "max_insns" or left == 0:
+                    self._ended(result)
+                    return
+                if kind == "stepi":
+                    action = ("stepi", action[1] - 1)
+                    if action[1] == 0:
+                        self.show_location()
+                        return
+            if kind == "stepi":
+                n = action[1] if left is None else min(action[1], left)
+                result = m.run(max_insns=n)
+                if result.reason == "max_insns":
+                    self.show_location()
+                    return
+            elif kind == "until":
+                result = m.run(until=action[1], max_insns=left)
+                if result.reason == "until":
+                    self.show_location()
+                    return
+            else:
+                result = m.run(max_insns=left)
+        except bdb.BdbQuit:
+            # quit while stopped inside a trap's handling (the run unwound)
+            sys.settrace(None)
+            from ..machine import RunResult
+            self.result = RunResult("debug_quit")
+            return
+        finally:
+            signal.signal(signal.SIGINT, old)
+        self._ended(result)
+
+    def _ended(self, result) -> None:
+        if result.reason in ("debug", "interrupt"):
+            self.message(self.stop_text or "interrupted (Ctrl-C)")
+            self.show_location()
+            return
+        if result.reason == "max_insns" and (self.budget is None or self.m.icount < self.budget):
+            self.show_location()
+            return
+        self.result = result
+        self.message("the guest ended: %s%s, after %d instructions" % (
+            result.reason, "" if result.exit_code is None else " (status %d)" % result.exit_code,
+            self.m.icount))
+
+    def _sigint(self, _signum, _frame) -> None:
+        for c in self.m.cpus:
+            c.stop_request = StopRun("interrupt")
+            c.attention = True
+
+    def _stop(self, text: str, core=None) -> None:
+        if core is not None:
+            self.core_index = core.cpu_index
+        self.stop_text = text
+        raise StopRun("debug")
+
+    # -- where the guest is -------------------------------------------------------------
+
+    def describe(self, addr: int) -> str:
+        name = self.symbols.lookup(addr)
+        return "0x%08x%s" % (addr, " <%s>" % name if name else "")
+
+    def disassemble(self, core, addr: int) -> str:
+        """The instruction at `addr` (virtual, through the core's translation)."""
+        data = read_virtual(self.m, core, addr, 4 if not core.T else 4)
+        if data is None:
+            return "(cannot read 0x%08x: it does not translate to RAM)" % addr
+        if self._cs is None:
+            return data.hex()
+        for insn in self._cs[core.T].disasm(data, addr):
+            return "%s %s" % (insn.mnemonic, insn.op_str)
+        return "(undecodable %s)" % data.hex()
+
+    def show_location(self) -> None:
+        c = self.cpu
+        self.message("cpu%d %s  pc %s: %s   [%d instructions, %d cycles]" % (
+            c.cpu_index, MODE_NAMES.get(c.mode, "?").upper(), self.describe(c.pc),
+            self.disassemble(c, c.pc), self.m.icount, c.cycles))
+
+    # -- machine breakpoints -----------------------------------------------------------------
+
+    def _address(self, text: str) -> int:
+        text = text.strip()
+        if text in self.symbols.by_name:
+            return self.symbols.by_name[text]
+        try:
+            return int(text, 0) & 0xFFFFFFFF
+        except ValueError:
+            raise ValueError("%r is neither an address nor a known symbol" % text)
+
+    def _add_break(self, kind: str, text: str, handles: List[int]) -> None:
+        b = MachineBreak(self._next_break, kind, text, handles)
+        self.mbreaks[b.number] = b
+        self._next_break += 1
+        self.message("machine breakpoint m%d: %s %s" % (b.number, kind, text))
+
+    def do_break(self, arg):
+        """break pc ADDR|SYMBOL | break trap CLASS|EC | break console REGEX
+        (anything else: pdb's own break, for Python code)"""
+        word, _, rest = arg.strip().partition(" ")
+        try:
+            if word == "pc":
+                addr = self._address(rest)
+                h = self.m.hooks.add_code(self._code_hit, addr)
+                self._add_break("pc", self.describe(addr), [h])
+                return
+            if word == "trap":
+                ecs, label = self._trap_class(rest.strip())
+                h = self.m.hooks.add_exception(
+                    lambda core, ev, ecs=ecs, label=label: self._trap_hit(core, ev, ecs), hyp_only=True)
+                self._add_break("trap", label, [h])
+                return
+            if word == "console":
+                pattern = re.compile(rest.strip())
+                self._add_break("console", repr(pattern.pattern), [])
+                self.console_patterns[self._next_break - 1] = pattern
+                return
+        except (ValueError, re.error) as err:
+            self.error(str(err))
+            return
+        return super().do_break(arg)
+
+    do_b = do_break
+
+    def _trap_class(self, text: str):
+        if text in TRAP_CLASSES:
+            return TRAP_CLASSES[text], text
+        if text in INTERRUPT_CLASSES:
+            return text, text
+        try:
+            ec = int(text, 0)
+        except ValueError:
+            raise ValueError("unknown trap class %r (one of %s, irq, fiq, or an HSR.EC number)" % (
+                text, ", ".join(sorted(TRAP_CLASSES))))
+        return (ec,), "EC 0x%02x" % ec
+
+    def do_watch(self, arg):
+        """watch ADDR [LEN] [r|w|rw] [phys]: stop before a data access to [ADDR, ADDR+LEN)"""
+        words = arg.split()
+        if not words:
+            self.error("watch ADDR [LEN] [r|w|rw] [phys]")
+            return
+        try:
+            addr = self._address(words[0])
+            length = int(words[1], 0) if len(words) > 1 and words[1][0].isdigit() else 4
+        except ValueError as err:
+            self.error(str(err))
+            return
+        mode = next((w for w in words[1:] if w in ("r", "w", "rw")), "w")
+        physical = "phys" in words[1:]
+        h = self.m.hooks.add_mem(self._watch_hit, addr, addr + length, read="r" in mode, write="w" in mode,
+                                 physical=physical)
+        self._add_break("watch", "%s%s, %d bytes, %s" % ("physical " if physical else "", self.describe(addr),
+                                                           length, mode), [h])
+
+    def do_breaks(self, arg):
+        """breaks: list the machine breakpoints"""
+        if not self.mbreaks:
+            self.message("no machine breakpoints")
+        for b in self.mbreaks.values():
+            self.message("m%d  %-8s %s" % (b.number, b.kind, b.text))
+
+    def do_clear(self, arg):
+        """clear mN: delete machine breakpoint N (anything else: pdb's clear)"""
+        text = arg.strip()
+        if text.startswith("m") and text[1:].isdigit():
+            b = self.mbreaks.pop(int(text[1:]), None)
+            if b is None:
+                self.error("no machine breakpoint %s" % text)
+                return
+            for h in b.handles:
+                self.m.hooks.remove(h)
+            self.console_patterns.pop(b.number, None)
+            self.message("deleted m%d" % b.number)
+            return
+        return super().do_clear(arg)
+
+    def _resuming(self, core, addr: int) -> bool:
+        return self.resume.get(core.cpu_index) == (addr, core.icount)
+
+    def _code_hit(self, core, addr: int) -> None:
+        if not self._resuming(core, addr):
+            self._stop("breakpoint at %s" % self.describe(addr), core)
+
+    def _watch_hit(self, core, access, addr, size, value) -> None:
+        if self.ignore_watch:
+            return
+        self.on_watch = True
+        what = "%s of %d bytes" % (access, size) if value is None else "write of 0x%x (%d bytes)" % (value, size)
+        self._stop("watchpoint: %s at %s (before the access)" % (what, self.describe(addr)), core)
+
+    def _trap_hit(self, core, ev, ecs) -> None:
+        if isinstance(ecs, str):                # irq / fiq: no syndrome
+            hit = ev.kind == ecs
+        else:
+            hit = ev.syndrome is not None and ev.syndrome.ec in ecs
+        if not hit:
+            return
+        screen = "\n".join(self.trap_screen(core, ev))
+        if core.hyp_trap is None:
+            self._stop(screen, core)          # the guest's own HYP code: stop at its vector
+        # The Python hypervisor will handle the trap: stop in Python, where
+        # the entry goes on to call it, so `step` goes into the handler and
+        # `continue` (or `finish`) returns to the guest.
+        self.core_index = core.cpu_index
+        self.message(screen)
+        self.message("(in Python, before the hypervisor's handler: step into it, "
+                     "continue or finish to return to the guest)")
+        frame = sys._getframe()
+        while frame is not None and frame.f_code.co_name != "enter_hyp_mode":
+            frame = frame.f_back
+        self._stop_in_python(frame)
+
+    def _stop_in_python(self, frame) -> None:
+        """Stop at the next line of `frame` (the exception entry, once the
+        hooks have returned): bdb's set_trace, with the stop moved to that frame."""
+        self.in_handler = True
+        self.reset()
+        f = sys._getframe()
+        while f is not None:
+            f.f_trace = self.trace_dispatch
+            self.botframe = f
+            f = f.f_back
+        self._set_stopinfo(frame, None)
+        sys.settrace(self.trace_dispatch)
+
+    def trap_screen(self, core, ev) -> List[str]:
+        """What happened, on one screen: the core, the guest's instruction,
+        the syndrome by field, the fault addresses."""
+        s = core.sys
+        lines = ["=== trap to HYP: cpu%d, from %s mode, vector %s ===" % (
+            core.cpu_index, MODE_NAMES.get(ev.from_mode, "?").upper(), self.describe(ev.vector))]
+        syn = ev.syndrome
+        if syn is not None:
+            # the trapping instruction: ELR_hyp for traps and aborts; the one before it for HVC/SVC
+            at = ev.return_address
+            if syn.ec in (S.EC_HVC, S.EC_SVC):
+                at = (at - (4 if syn.il else 2)) & 0xFFFFFFFF
+            thumb = (core.spsr >> 5) & 1
+            saved_t, core.T = core.T, thumb
+            try:
+                text = self.disassemble(core, at)
+            finally:
+                core.T = saved_t
+            lines.append("guest pc %s: %s" % (self.describe(at), text))
+            lines.append("HSR 0x%08x: EC 0x%02x %s, IL %d" % (ev.hsr, syn.ec, EC_NAMES.get(syn.ec, "?"), syn.il))
+            fields = ["%s=0x%x" % (name, getattr(syn, name)) for name, _, _ in syn.FIELDS]
+            if fields:
+                lines.append("  ISS: " + " ".join(fields))
+            if syn.ec in (S.EC_DABT_LOWER, S.EC_DABT_HYP):
+                lines.append("HDFAR 0x%08x  HPFAR 0x%08x (IPA 0x%x)" % (s.hdfar, s.hpfar, (s.hpfar >> 4) << 12))
+            if syn.ec in (S.EC_PABT_LOWER, S.EC_PABT_HYP):
+                lines.append("HIFAR 0x%08x  HPFAR 0x%08x (IPA 0x%x)" % (s.hifar, s.hpfar, (s.hpfar >> 4) << 12))
+            if syn.ec == S.EC_HVC:
+                lines.append("HVC #0x%x, r0-r3 0x%08x 0x%08x 0x%08x 0x%08x, r12 0x%08x" % (
+                    syn.imm16, core.r[0], core.r[1], core.r[2], core.r[3], core.r[12]))
+        else:
+            lines.append("%s (no syndrome), return to %s" % (ev.kind, self.describe(ev.return_address)))
+        lines.append("ELR_hyp %s  SPSR_hyp 0x%08x" % (self.describe(core.elr_hyp), core.spsr))
+        return lines
+
+    def _console(self, data: bytes) -> None:
+        if not self.console_patterns:
+            return
+        self.console_tail = (self.console_tail + data.decode("latin-1"))[-4096:]
+        for number, pattern in self.console_patterns.items():
+            match = pattern.search(self.console_tail)
+            if match:
+                self.console_tail = self.console_tail[match.end():]
+                # (at the next block boundary, so the store that printed completes)
+                core = self.m.events.current
+                self.core_index = core.cpu_index
+                self.stop_text = "console matched m%d %r" % (number, pattern.pattern)
+                for c in self.m.cpus:
+                    c.stop_request = StopRun("debug")
+                    c.attention = True
+                return
+
+    # -- running ----------------------------------------------------------------------------------
+
+    def do_stepi(self, arg):
+        """stepi [N]: run N guest instructions (default 1)"""
+        try:
+            n = int(arg, 0) if arg.strip() else 1
+        except ValueError:
+            self.error("stepi [N]")
+            return
+        if n < 1:
+            self.error("stepi: N must be at least 1")
+            return
+        if not self._guest_stopped():
+            return
+        self.action = ("stepi", n)
+        return 1
+
+    do_si = do_stepi
+
+    def do_until(self, arg):
+        """until ADDR|SYMBOL: run until the PC reaches it (no argument: pdb's until)"""
+        if not arg.strip() or self.in_handler:
+            return super().do_until(arg)
+        try:
+            self.action = ("until", self._address(arg))
+        except ValueError as err:
+            self.error(str(err))
+            return
+        return 1
+
+    def do_cont(self, arg):
+        """cont: let the guest run on (in a handler: back to the guest)"""
+        if self.in_handler:
+            self.in_handler = False
+            return super().do_continue(arg)
+        self.action = ("cont",)
+        return 1
+
+    do_continue = do_c = do_cont
+
+    def do_finish(self, arg):
+        """finish: in the hypervisor's handler, return to the guest"""
+        return self.do_cont(arg)
+
+    def _guest_stopped(self) -> bool:
+        if self.in_handler:
+            self.error("the guest is inside a trap: continue (or finish) to return to it first")
+            return False
+        return True
+
+    def do_quit(self, arg):
+        """quit: end the run"""
+        if self.in_handler:
+            return super().do_quit(arg)     # (bdb's quit: unwinds the run with BdbQuit)
+        self.action = ("quit",)
+        return 1
+
+    do_q = do_exit = do_quit
+
+    def do_EOF(self, arg):
+        self.message("")
+        return self.do_quit(arg)
+
+    # -- inspection -------------------------------------------------------------------------------
+
+    def do_regs(self, arg):
+        """regs: the registers of the current mode, CPSR decoded, and the banked registers"""
+        c = self.cpu
+        cpsr = c.get_cpsr()
+        self.message("cpu%d mode %s" % (c.cpu_index, MODE_NAMES.get(c.mode, "?").upper()))
+        for row in range(4):
+            self.message("  ".join("%-3s %08x" % ("r%d" % i if i < 13 else ("sp", "lr", "pc")[i - 13], c.r[i])
+                                   for i in range(row * 4, row * 4 + 4)))
+        flags = "".join(f if cpsr >> b & 1 else "-" for f, b in (("N", 31), ("Z", 30), ("C", 29), ("V", 28),
+                                                                  ("Q", 27)))
+        self.message("cpsr %08x  %s  mode=%s %s%s%s%s IT=0x%02x GE=0x%x E=%d" % (
+            cpsr, flags, MODE_NAMES.get(cpsr & 0x1F, "?"), "T" if cpsr >> 5 & 1 else "A32",
+            " A" if cpsr >> 8 & 1 else "", " I" if cpsr >> 7 & 1 else "", " F" if cpsr >> 6 & 1 else "",
+            c.IT, cpsr >> 16 & 0xF, cpsr >> 9 & 1))
+        if c.mode not in (MODE_USR, 0x1F):
+            self.message("spsr %08x" % c.spsr)
+        banked = []
+        for mode in ("usr", "svc", "abt", "und", "irq", "fiq", "hyp"):
+            names = ["sp_" + mode] + (["lr_" + mode] if mode != "hyp" else ["elr_hyp"])
+            if mode not in ("usr",):
+                names.append("spsr_" + mode)
+            banked.append("  %-4s " % mode + "  ".join("%s %08x" % (n, c.reg(n)) for n in names))
+        self.message("banked:\n" + "\n".join(banked))
+        self.message("  fiq  " + " ".join("r%d %08x" % (i, c.reg("r%d_fiq" % i)) for i in range(8, 13)))
+
+    def do_sysregs(self, arg):
+        """sysregs [NAME...]: system registers by name (no names: the MMU, exception and HYP ones)"""
+        names = arg.split() or DEFAULT_SYSREGS
+        s = self.cpu.sys
+        out = []
+        for name in names:
+            try:
+                value = s.read(name.upper())
+            except (KeyError, ValueError) as err:
+                self.error("no system register %s (%s)" % (name, err))
+                continue
+            out.append("%-8s 0x%0*x" % (name.upper(), 16 if value >> 32 else 8, value))
+        if out:
+            self.message("\n".join(out))
+
+    def do_walk(self, arg):
+        """walk VA [read|write|fetch]: the translation of VA in the current regime, descriptor by descriptor"""
+        words = arg.split()
+        if not words:
+            self.error("walk VA [read|write|fetch]")
+            return
+        try:
+            va = self._address(words[0])
+        except ValueError as err:
+            self.error(str(err))
+            return
+        access = words[1] if len(words) > 1 else "read"
+        self.message("\n".join(walk_lines(self.cpu, va, write=access == "write", fetch=access == "fetch")))
+
+    def do_gic(self, arg):
+        """gic: the distributor's enabled/pending/active interrupts, this core's CPU interface and list registers"""
+        g = self.m.gic
+        n = self.core_index
+        state = g.dist.debug_state(n)
+        self.message("GICD (as cpu%d sees it):\n%s" % (n, state if state else "  nothing enabled, pending or active"))
+        self.message("GICC cpu%d: running priority 0x%x" % (n, g.cpu_if[n].running_priority()))
+        self.message("GICH cpu%d list registers: %s" % (n, " ".join("0x%08x" % lr for lr in g.vif[n].lr)))
+
+    def do_timers(self, arg):
+        """timers: the generic timer registers of this core and its counters"""
+        t = self.cpu.timer
+        self.message("CNTPCT 0x%x  CNTVCT 0x%x" % (t.physical_count(), t.virtual_count()))
+        self.message("\n".join("%-10s 0x%x" % (name, t.read(name)) for name in TIMER_REGS))
+
+    def do_cpu(self, arg):
+        """cpu [N]: select the core the commands look at"""
+        if arg.strip():
+            try:
+                n = int(arg, 0)
+                self.m.cpus[n]
+            except (ValueError, IndexError):
+                self.error("cpu N, N from 0 to %d" % (len(self.m.cpus) - 1))
+                return
+            self.core_index = n
+        self.show_location()
+
+    def do_where_guest(self, arg):
+        """where_guest: where the guest is"""
+        self.show_location()
