@@ -174,41 +174,75 @@ BOOT_REASON_TEXT = {"poweroff": None, "reboot": "the guest reset the board",
                     "quit": "quit (Ctrl-A X)"}
 
 
+# `--hyp none` (the native boot) stays the default until the dom0 boot test
+# (tests/linux/test_dom0_on_pyxen15.py) passes with `--hyp python`.
+DEFAULT_HYP = "none"
+
+
 @cli.command()
 @click.argument("kernel", type=click.Path(dir_okay=False))
 @click.option("--dtb", required=True, type=click.Path(dir_okay=False), help="the board's device tree blob")
 @click.option("--initrd", type=click.Path(dir_okay=False), help="an initramfs (cpio, maybe compressed)")
 @click.option("--append", "bootargs", help="the kernel command line (/chosen/bootargs)")
-@click.option("--mem", default="512M", show_default=True, help="RAM size (K/M/G suffixes), at most 2G")
+@click.option("--mem", default="512M", show_default=True, help="the board's RAM (K/M/G suffixes), at most 2G")
 @click.option("--smp", type=int, help="number of cores, 1-4 (default: the CPUs the DTB lists)")
-@click.option("--entry", "entry_mode", type=click.Choice(["hyp", "svc"]), default="hyp", show_default=True,
-              help="the mode the kernel is entered in")
+@click.option("--entry", "entry_mode", type=click.Choice(["hyp", "svc"]),
+              help="the mode the kernel is entered in, natively (default hyp; dom0 is entered in SVC)")
+@click.option("--hyp", "hyp", type=click.Choice(["python", "none"]), default=DEFAULT_HYP, show_default=True,
+              help="python: the Python hypervisor boots the kernel as dom0; none: natively")
+@click.option("--dom0-mem", help="dom0's RAM (default: --mem minus the hypervisor's 16M)")
+@click.option("--dom0-vcpus", type=int, help="dom0's vCPUs, one per core (default: the cores)")
 @click.option("--max-insns", type=click.IntRange(min=1), help="stop after this many instructions")
 @click.option("--rtc-base", type=click.IntRange(min=0, max=0xFFFFFFFF),
               help="the PL031's time at boot, in seconds since 1970 (default: the host's time)")
-def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, max_insns, rtc_base):
-    """Boot a Linux kernel (zImage, Image or ELF vmlinux) on the board.
+def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, hyp, dom0_mem, dom0_vcpus, max_insns, rtc_base):
+    """Boot a Linux kernel (zImage, Image or ELF vmlinux) on the board,
+    natively or as dom0 of the Python hypervisor.
 
-    The console is UART0: its output goes to stdout, stdin goes to its
-    receive FIFO (raw when a terminal; Ctrl-A X quits).  The guest's
-    poweroff ends pyxen15 with status 0; 124 if --max-insns ran out.
+    The console is UART0 natively, dom0's hvc0 (the hypervisor's console)
+    under the hypervisor: its output goes to stdout, stdin to its input
+    (raw when a terminal; Ctrl-A X quits).  The guest's poweroff ends
+    pyxen15 with status 0; 124 if --max-insns ran out.  Under the
+    hypervisor the closing lines count its traps and hypercalls.
     """
     from .board_vexpress import linux_boot
     from .board_vexpress.console import HostConsole
     ram_size = _size(mem)
-    plan = linux_boot.plan_boot(kernel, dtb, ram_size, initrd, bootargs)
-    cores = _boot_cores(smp, plan.cpus, linux_boot.MAX_CPUS)
-    m = _boot_machine(ram_size, rtc_base, cores)
-    linux_boot.load(m, plan, hyp=entry_mode == "hyp")
+    hv = None
+    if hyp == "python":
+        from .hyp import domain_build
+        if entry_mode is not None:
+            raise PyxenError("--entry is for the native boot: dom0 is entered in SVC (--hyp python)")
+        cores = _boot_cores(smp, linux_boot.dtb_cpus(linux_boot.read_dtb(dtb)), linux_boot.MAX_CPUS)
+        spec = domain_build.dom0_spec(ram_size, _size(dom0_mem) if dom0_mem is not None else None,
+                                      dom0_vcpus if dom0_vcpus is not None else cores, cores)
+        plan = domain_build.plan_dom0(kernel, dtb, spec, initrd, bootargs)
+        from .hyp import Hypervisor
+        m = _boot_machine(ram_size, rtc_base, cores)
+        hv = Hypervisor(m)
+        hv.attach()
+        domain_build.build_dom0(hv, plan, spec)
+        feed = hv.console.feed
+    else:
+        if dom0_mem is not None or dom0_vcpus is not None:
+            raise PyxenError("--dom0-mem and --dom0-vcpus need --hyp python")
+        plan = linux_boot.plan_boot(kernel, dtb, ram_size, initrd, bootargs)
+        cores = _boot_cores(smp, plan.cpus, linux_boot.MAX_CPUS)
+        m = _boot_machine(ram_size, rtc_base, cores)
+        linux_boot.load(m, plan, hyp=(entry_mode or "hyp") == "hyp")
+        feed = None
     m.hooks.add_console(_stdout)
     start = time.perf_counter()
     try:
-        with HostConsole(m, sys.stdin.fileno() if _has_stdin() else -1, flush=sys.stdout.flush):
+        with HostConsole(m, sys.stdin.fileno() if _has_stdin() else -1, flush=sys.stdout.flush, feed=feed):
             result = m.run(max_insns=max_insns)
     finally:
         elapsed = time.perf_counter() - start
         sys.stdout.flush()
         _boot_stats(m, elapsed)
+        if hv is not None:
+            for line in hyp_stats_table(hv.stats):
+                click.echo(line, err=True)
     if result.reason in BOOT_REASON_TEXT:
         if BOOT_REASON_TEXT[result.reason]:
             click.echo("pyxen15: %s" % BOOT_REASON_TEXT[result.reason], err=True)
@@ -247,6 +281,33 @@ def _boot_stats(m, elapsed: float) -> None:
     """The one closing line: guest instructions, host seconds, MIPS."""
     click.echo("pyxen15: %d instructions, %.2f s, %.2f MIPS" % (
         m.icount, elapsed, m.icount / elapsed / 1e6 if elapsed else 0.0), err=True)
+
+
+def _stat_rows(stats):
+    """(name, count, cycles) of each counter in the hypervisor's stats."""
+    rows = stats.rows() if hasattr(stats, "rows") else [(k, v[0], v[1]) for k, v in dict(stats).items()]
+    return sorted(rows)
+
+
+def hyp_stats_table(stats) -> list:
+    """The closing table of a boot under the hypervisor: traps by class and
+    hypercalls by operation, with counts and the cycles charged.  Counter
+    names are "<kind>.<what>" (kind: trap, hypercall, ...), grouped by kind."""
+    groups = {}
+    for name, count, cycles in _stat_rows(stats):
+        kind, _, what = name.partition(".")
+        groups.setdefault(kind, []).append((what or kind, count, cycles))
+    lines = []
+    order = sorted(groups, key=lambda k: ({"trap": 0, "hypercall": 1}.get(k, 2), k))
+    for kind in order:
+        rows = groups[kind]
+        width = max(len(r[0]) for r in rows)
+        lines.append("pyxen15: %-*s %12s %14s" % (width + 2, kind + "s", "count", "cycles"))
+        for what, count, cycles in rows:
+            lines.append("pyxen15:   %-*s %12d %14d" % (width, what, count, cycles))
+        lines.append("pyxen15:   %-*s %12d %14d" % (width, "total", sum(r[1] for r in rows),
+                                                     sum(r[2] for r in rows)))
+    return lines
 
 
 def _default_bench(name: str = "bench.elf") -> str:
