@@ -283,7 +283,7 @@ def _boot_stats(m, elapsed: float) -> None:
         m.icount, elapsed, m.icount / elapsed / 1e6 if elapsed else 0.0), err=True)
 
 
-def _stat_rows(stats):
+def stat_rows(stats):
     """(name, count, cycles) of each counter in the hypervisor's stats."""
     rows = stats.rows() if hasattr(stats, "rows") else [(k, v[0], v[1]) for k, v in dict(stats).items()]
     return sorted(rows)
@@ -294,7 +294,7 @@ def hyp_stats_table(stats) -> list:
     hypercalls by operation, with counts and the cycles charged.  Counter
     names are "<kind>.<what>" (kind: trap, hypercall, ...), grouped by kind."""
     groups = {}
-    for name, count, cycles in _stat_rows(stats):
+    for name, count, cycles in stat_rows(stats):
         kind, _, what = name.partition(".")
         groups.setdefault(kind, []).append((what or kind, count, cycles))
     lines = []
