@@ -205,32 +205,9 @@ def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, hyp, dom0_mem, dom
     pyxen15 with status 0; 124 if --max-insns ran out.  Under the
     hypervisor the closing lines count its traps and hypercalls.
     """
-    from .board_vexpress import linux_boot
     from .board_vexpress.console import HostConsole
-    ram_size = _size(mem)
-    hv = None
-    if hyp == "python":
-        from .hyp import domain_build
-        if entry_mode is not None:
-            raise PyxenError("--entry is for the native boot: dom0 is entered in SVC (--hyp python)")
-        cores = _boot_cores(smp, linux_boot.dtb_cpus(linux_boot.read_dtb(dtb)), linux_boot.MAX_CPUS)
-        spec = domain_build.dom0_spec(ram_size, _size(dom0_mem) if dom0_mem is not None else None,
-                                      dom0_vcpus if dom0_vcpus is not None else cores, cores)
-        plan = domain_build.plan_dom0(kernel, dtb, spec, initrd, bootargs)
-        from .hyp import Hypervisor
-        m = _boot_machine(ram_size, rtc_base, cores)
-        hv = Hypervisor(m)
-        hv.attach()
-        domain_build.build_dom0(hv, plan, spec)
-        feed = hv.console.feed
-    else:
-        if dom0_mem is not None or dom0_vcpus is not None:
-            raise PyxenError("--dom0-mem and --dom0-vcpus need --hyp python")
-        plan = linux_boot.plan_boot(kernel, dtb, ram_size, initrd, bootargs)
-        cores = _boot_cores(smp, plan.cpus, linux_boot.MAX_CPUS)
-        m = _boot_machine(ram_size, rtc_base, cores)
-        linux_boot.load(m, plan, hyp=(entry_mode or "hyp") == "hyp")
-        feed = None
+    m, hv, feed = setup_boot(kernel, dtb, initrd, bootargs, _size(mem), smp, entry_mode, hyp,
+                             _size(dom0_mem) if dom0_mem is not None else None, dom0_vcpus, rtc_base)
     m.hooks.add_console(_stdout)
     start = time.perf_counter()
     try:
@@ -252,6 +229,38 @@ def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, hyp, dom0_mem, dom
             RUN_REASON_TEXT[result.reason], m.icount, m.cpu.pc), err=True)
         sys.exit(RUN_REASON_EXIT[result.reason])
     sys.exit(0)
+
+
+def setup_boot(kernel: str, dtb: str, initrd: Optional[str], bootargs: Optional[str], ram_size: int,
+               smp: Optional[int] = None, entry_mode: Optional[str] = None, hyp: str = "none",
+               dom0_mem: Optional[int] = None, dom0_vcpus: Optional[int] = None,
+               rtc_base: Optional[int] = None):
+    """The machine `pyxen15 boot` runs, loaded: natively (hyp "none") or
+    with the Python hypervisor and dom0 built (hyp "python").  Returns
+    (machine, hypervisor or None, the console's input: a feed callable, or
+    None for UART0).  Every bad input is a PyxenError, raised before the
+    machine is built."""
+    from .board_vexpress import linux_boot
+    if hyp == "python":
+        from .hyp import domain_build
+        if entry_mode is not None:
+            raise PyxenError("--entry is for the native boot: dom0 is entered in SVC (--hyp python)")
+        cores = _boot_cores(smp, linux_boot.dtb_cpus(linux_boot.read_dtb(dtb)), linux_boot.MAX_CPUS)
+        spec = domain_build.dom0_spec(ram_size, dom0_mem, dom0_vcpus if dom0_vcpus is not None else cores, cores)
+        plan = domain_build.plan_dom0(kernel, dtb, spec, initrd, bootargs)
+        from .hyp import Hypervisor
+        m = _boot_machine(ram_size, rtc_base, cores)
+        hv = Hypervisor(m)
+        hv.attach()
+        domain_build.build_dom0(hv, plan, spec)
+        return m, hv, hv.console.feed
+    if dom0_mem is not None or dom0_vcpus is not None:
+        raise PyxenError("--dom0-mem and --dom0-vcpus need --hyp python")
+    plan = linux_boot.plan_boot(kernel, dtb, ram_size, initrd, bootargs)
+    cores = _boot_cores(smp, plan.cpus, linux_boot.MAX_CPUS)
+    m = _boot_machine(ram_size, rtc_base, cores)
+    linux_boot.load(m, plan, hyp=(entry_mode or "hyp") == "hyp")
+    return m, None, None
 
 
 def _boot_cores(smp: Optional[int], dtb_cpus: int, limit: int) -> int:
