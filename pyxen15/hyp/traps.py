@@ -18,6 +18,7 @@ from typing import Callable, Dict, Tuple
 
 from ..cpu.core import StopRun
 from ..cpu.exceptions import VEC_FIQ, VEC_HYPTRAP, VEC_IRQ
+from ..cpu.state import MODE_HYP, MODE_IRQ
 from ..cpu.syndrome import (EC_BXJ, EC_DABT_HYP, EC_DABT_LOWER, EC_HCPTR, EC_HVC, EC_ILLEGAL,
                             EC_LDC_STC_CP14, EC_MCR_MRC_CP14, EC_MCR_MRC_CP15, EC_MCRR_MRRC_CP15,
                             EC_MRC_CP10, EC_MRRC_CP14, EC_PABT_HYP, EC_PABT_LOWER, EC_SMC, EC_SVC,
@@ -201,8 +202,14 @@ def handle(hv, core, vect_offset: int) -> int:
         pc = physical_irq(hv, core, vcpu)
     else:
         raise StopRun("hyp-panic")
-    if vcpu is not None and vcpu.queue and vcpu.core is core:
-        vcpu.domain.vgic.flush(vcpu)
+    if vcpu is not None and vcpu.core is core:
+        if vcpu.queue:
+            vcpu.domain.vgic.flush(vcpu)
+        if core.virq_line and not core.I and core.mode != MODE_HYP:
+            # The virtual IRQ this trap raised is taken before the guest's next
+            # instruction, as after an ERET on the hardware (not a block later).
+            core.halted = 0
+            pc = core.enter_mode(MODE_IRQ, VEC_IRQ, pc, 4)
     return pc
 
 
@@ -237,6 +244,4 @@ def physical_irq(hv, core, vcpu) -> int:
                 injected = owner.vgic.physical_spi(irq)
         if not injected:
             gicc.write(GICC_DIR, 4, irq)
-    if core.spsr & 0x1F == 0x1A:                    # interrupted the idle loop: back to it
-        return core.eret()
-    return core.eret()
+    return core.eret()                              # to the guest, or back to the idle loop
