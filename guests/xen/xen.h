@@ -24,7 +24,7 @@
 
 /* HVC #0 (A1: cond 0001 0100 imm12 0111 imm4) and HVC #0xEA1 */
 #define HVC_0      ".word 0xe1400070"
-#define HVC_XEN    ".word 0xe14ea171"
+#define HVC_XEN    ".word 0xe140ea71"
 
 static inline uint32_t psci(uint32_t fid, uint32_t a1, uint32_t a2, uint32_t a3)
 {

@@ -104,8 +104,11 @@ def hvc(hv, core, vcpu, syn) -> int:
     imm = syn.imm16
     if imm == HVC_XEN:
         _charge(hv, core, "hypercall")
-        from . import hypercall                 # the ABI engineer's module
-        hypercall.dispatch(vcpu)
+        dispatch = _hypercall_dispatch()
+        if dispatch is None:
+            vcpu.set_reg(0, -XEN_ENOSYS)        # no Xen ABI in this tree: every call is -ENOSYS
+        else:
+            dispatch(vcpu)
         if vcpu.core is None:                   # the call took the vCPU off its core
             return hv.idle(core)
         return core.eret()
@@ -114,6 +117,21 @@ def hvc(hv, core, vcpu, syn) -> int:
         return _psci(hv, core, vcpu)
     _charge(hv, core, "undef")
     return inject_undef(core, (core.elr_hyp - 4) & 0xFFFFFFFF)
+
+
+XEN_ENOSYS = 38
+_DISPATCH = []
+
+
+def _hypercall_dispatch():
+    """hypercall.dispatch (the ABI engineer's module), imported on first use."""
+    if not _DISPATCH:
+        try:
+            from .hypercall import dispatch
+        except ImportError:
+            dispatch = None
+        _DISPATCH.append(dispatch)
+    return _DISPATCH[0]
 
 
 def smc(hv, core, vcpu, syn) -> int:
