@@ -188,7 +188,11 @@ class Hypervisor:
         A, I, F masked and the MMU off (SCTLR reset), r0-r2 as given."""
         core = self.machine.cpus[vcpu.pcpu]
         if self.running[vcpu.pcpu] not in (None, vcpu):
-            raise PyxenError("physical CPU %d already runs %r" % (vcpu.pcpu, self.running[vcpu.pcpu]))
+            # the core runs another vCPU: this one waits for its turn (sched.py)
+            from .sched import fresh_context
+            self.sched.add_vcpu(vcpu, fresh_context(vcpu, pc, r0, mode, thumb))
+            vcpu.context["r"][1], vcpu.context["r"][2] = r1 & MASK32, r2 & MASK32
+            return
         core.set_cpsr(MODE_HYP | PSR_AIF)
         for name, value in (("SCTLR", core.sys.read("SCTLR") & ~0x1007),):   # M, A, C, I off
             core.sys.write(name, value)
@@ -199,6 +203,8 @@ class Hypervisor:
         core.pc = pc & ~1 & MASK32
         core.halted = 0
         core.attention = True
+        self.sched.vfp_owner[vcpu.pcpu] = vcpu          # the core's VFP bank starts as its
+        self.sched.arm_slice(core)
 
     def stop_vcpu(self, vcpu) -> None:
         """The vCPU goes offline (PSCI CPU_OFF); its core goes idle."""
@@ -207,6 +213,8 @@ class Hypervisor:
         vcpu.core = None
         if core is not None:
             self.running[core.cpu_index] = None
+            if self.sched.vfp_owner.get(core.cpu_index) is vcpu:
+                del self.sched.vfp_owner[core.cpu_index]
             core.sys.write("HCR", 0)
             vif = self.machine.gic.vif[core.cpu_index]
             for n in range(len(vif.lr)):

@@ -68,11 +68,9 @@ def wfi_wfe(hv, core, vcpu, syn) -> int:
     advance_pc(core, syn.il)
     if syn.ti:
         _charge(hv, core, "wfe")
-        hv.sched.wfe(core, vcpu)
-    else:
-        _charge(hv, core, "wfi")
-        hv.sched.wfi(core, vcpu)
-    return core.eret()
+        return hv.sched.wfe(core, vcpu)
+    _charge(hv, core, "wfi")
+    return hv.sched.wfi(core, vcpu)
 
 
 def cp15_32(hv, core, vcpu, syn) -> int:
@@ -95,7 +93,7 @@ def hcptr(hv, core, vcpu, syn) -> int:
     """Lazy VFP (HCPTR.TCP10/11): the vCPU's VFP bank becomes the core's,
     the trap is dropped and the instruction runs again."""
     _charge(hv, core, "hcptr")
-    hv.sched.vfp_trap(core, vcpu) if hasattr(hv.sched, "vfp_trap") else core.sys.write("HCPTR", 0)
+    hv.sched.vfp_trap(core, vcpu)
     return core.eret()
 
 
@@ -144,6 +142,9 @@ def smc(hv, core, vcpu, syn) -> int:
 def _psci(hv, core, vcpu) -> int:
     outcome = vpsci.handle(hv, core, vcpu)
     if outcome == "off":
+        nxt = hv.sched._next(core.cpu_index, None)
+        if nxt is not None:                         # the core's other vCPU takes over
+            return hv.sched.switch(core, None, nxt)
         return hv.idle(core)
     return core.eret()
 
@@ -238,6 +239,7 @@ def physical_irq(hv, core, vcpu) -> int:
     injected with HW = 1 so the guest's EOI deactivates it."""
     n = core.cpu_index
     gicc = hv.machine.gic.cpu_if[n]
+    tick = False
     while True:
         irq = gicc.acknowledge(3, False) & 0x3FF
         if irq >= 1020:
@@ -250,6 +252,8 @@ def physical_irq(hv, core, vcpu) -> int:
                 vcpu.domain.vgic.flush(vcpu)
         elif irq == vtimer.HYP_TIMER_PPI:
             _charge(hv, core, "hyp_timer")
+            core.timer.write("CNTHP_CTL", 0)            # the scheduler re-arms it
+            tick = True
         elif irq in vtimer.GUEST_TIMER_PPIS:
             _charge(hv, core, "irq")
             if vcpu is not None:
@@ -262,4 +266,8 @@ def physical_irq(hv, core, vcpu) -> int:
                 injected = owner.vgic.physical_spi(irq)
         if not injected:
             gicc.write(GICC_DIR, 4, irq)
+    if tick:
+        pc = hv.sched.tick(core)
+        if pc is not None:
+            return pc
     return core.eret()                              # to the guest, or back to the idle loop

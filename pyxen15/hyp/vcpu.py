@@ -91,6 +91,9 @@ class VCpu:
         list register (what ends a WFI)."""
         if self.queue:
             return True
+        if self.core is None:
+            gich = self.context.get("gich")
+            return bool(gich) and any(lr & (1 << 28) for lr in gich[0])
         if self.core is not None:
             gic = self.domain.hv.machine.gic
             for lr in gic.vif[self.pcpu].lr:

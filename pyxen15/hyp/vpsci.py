@@ -62,7 +62,7 @@ def _cpu_on(hv, core, vcpu):
     other = domain.vcpus[vid]
     if other.state != OFFLINE:
         return _ret(vcpu, PSCI_ALREADY_ON)
-    if other.pcpu is None or hv.running[other.pcpu] is not None:
+    if other.pcpu is None:
         return _ret(vcpu, PSCI_INTERNAL_FAILURE)
     hv.start_vcpu(other, entry & ~1, r0=context, thumb=bool(entry & 1))
     return _ret(vcpu, PSCI_SUCCESS)

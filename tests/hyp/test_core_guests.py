@@ -74,3 +74,23 @@ def test_deterministic(hyp_guest, guest, vcpus):
     assert a.output == b.output
     assert a.hv.stats.rows() == b.hv.stats.rows()
     assert a.machine.cpu.cycles == b.machine.cpu.cycles
+
+
+@pytest.mark.parametrize("guest", ["xen-psci", "xen-sgi"])
+def test_two_vcpus_on_one_core(hyp_guest, guest):
+    """More vCPUs than cores: the same guests, the vCPUs switched on one core."""
+    one = hyp_guest(guest, vcpus=2, cores=1, max_insns=BUDGET)
+    two = hyp_guest(guest, vcpus=2, max_insns=BUDGET)
+    assert (one.result.reason, one.result.exit_code) == ("exit", 0), one.output
+    assert lines(one) == lines(two)
+    assert one.traps["ctxsw"] >= 2
+
+
+def test_context_switch_keeps_registers_sysregs_and_vfp(hyp_guest):
+    run = hyp_guest("xen-ctxsw", vcpus=2, cores=1, max_insns=BUDGET)
+    assert (run.result.reason, run.result.exit_code) == ("exit", 0), run.output
+    got = lines(run)
+    assert got["cpu_on"] == "00000000"
+    assert got["bad0"] == "00000000" and got["bad1"] == "00000000"
+    assert run.traps["ctxsw"] >= 10
+    assert run.traps["hcptr"] >= 10              # VFP moved lazily, on first use after a switch
