@@ -79,6 +79,7 @@ class Hypervisor:
 
     def _console(self):
         try:
+            from . import hypercall  # noqa: F401  (first: it imports every family, console_io too)
             from .console_io import HypConsole
         except ImportError:
             return None
