@@ -300,18 +300,20 @@ def stat_rows(stats):
 
 def hyp_stats_table(stats) -> list:
     """The closing table of a boot under the hypervisor: traps by class and
-    hypercalls by operation, with counts and the cycles charged.  Counter
-    names are "<kind>.<what>" (kind: trap, hypercall, ...), grouped by kind."""
-    groups = {}
+    hypercalls by operation, with counts and the cycles charged.  The
+    hypervisor names a hypercall "hc:<family>.<op>" and a trap by its class."""
+    groups = {"traps": [], "hypercalls": []}
     for name, count, cycles in stat_rows(stats):
-        kind, _, what = name.partition(".")
-        groups.setdefault(kind, []).append((what or kind, count, cycles))
+        if name.startswith("hc:"):
+            groups["hypercalls"].append((name[3:], count, cycles))
+        else:
+            groups["traps"].append((name, count, cycles))
     lines = []
-    order = sorted(groups, key=lambda k: ({"trap": 0, "hypercall": 1}.get(k, 2), k))
-    for kind in order:
-        rows = groups[kind]
-        width = max(len(r[0]) for r in rows)
-        lines.append("pyxen15: %-*s %12s %14s" % (width + 2, kind + "s", "count", "cycles"))
+    for kind, rows in groups.items():
+        if not rows:
+            continue
+        width = max(len(r[0]) for r in rows + [("total", 0, 0)])
+        lines.append("pyxen15: %-*s %12s %14s" % (width + 2, kind, "count", "cycles"))
         for what, count, cycles in rows:
             lines.append("pyxen15:   %-*s %12d %14d" % (width, what, count, cycles))
         lines.append("pyxen15:   %-*s %12d %14d" % (width, "total", sum(r[1] for r in rows),

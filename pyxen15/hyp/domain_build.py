@@ -34,8 +34,9 @@ from the start of the board's RAM; the top of the RAM, above dom0's, is the
 hypervisor's own (its stage-2 tables).  The kernel, initrd and DTB go into
 dom0's RAM where the native boot puts them (board_vexpress/linux_boot.py's
 plan, for a board whose RAM is dom0's).  Every board region except DRAM and
-the GIC is mapped 1:1 in stage 2; the GIC's CPU interface address maps to
-the GICV; GICD is the vGIC's emulated distributor (the domain's MMIO).
+the GIC is mapped 1:1 in stage 2 (the Domain itself maps the GIC's CPU
+interface address to the GICV and emulates GICD in its vGIC; every physical
+SPI of the hardware domain is routed to it, virq == pirq).
 
 **vCPU0** enters the kernel as the boot protocol wants, in SVC with the MMU
 off, r0 = 0, r1 = ~0 (a device tree, no machine number), r2 = the DTB.
@@ -45,7 +46,7 @@ from typing import Callable, List, NamedTuple, Optional, Tuple
 
 from .. import fdt
 from ..board_vexpress import linux_boot
-from ..board_vexpress.memmap import MEMORY_MAP, PERIPHBASE, RAM_BASE
+from ..board_vexpress.memmap import MEMORY_MAP, RAM_BASE
 from ..errors import PyxenError
 
 MiB = 1 << 20
@@ -406,12 +407,6 @@ def dom0_mmio_regions() -> List[Tuple[str, int, int, bool]]:
             if r.name not in ("dram", "gic")]
 
 
-GICD_BASE = PERIPHBASE + 0x1000
-GICC_BASE = PERIPHBASE + 0x2000
-GICV_BASE = PERIPHBASE + 0x6000
-GICC_SIZE = 0x2000
-
-
 def build_dom0(hv, plan: linux_boot.BootPlan, spec: Dom0Spec):
     """Create dom0 in `hv` from a plan: its RAM loaded, its stage 2 built,
     vCPU0 started at the kernel's entry.  The domain."""
@@ -425,7 +420,5 @@ def build_dom0(hv, plan: linux_boot.BootPlan, spec: Dom0Spec):
     dom0 = hv.create_domain(0, [(spec.mem_base, spec.mem_base, spec.mem_size)], spec.vcpus)
     for _name, base, size, device in dom0_mmio_regions():
         dom0.p2m.map(base, base, size, writable=True, executable=not device, device=device)
-    # The GIC's CPU interface, as dom0 addresses it, is the real GICV.
-    dom0.p2m.map(GICC_BASE, GICV_BASE, GICC_SIZE, writable=True, executable=False, device=True)
     hv.start_vcpu(dom0.vcpus[0], plan.entry, r0=0, r1=0xFFFFFFFF, r2=plan.dtb_addr)
     return dom0

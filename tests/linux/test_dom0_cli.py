@@ -41,12 +41,12 @@ def test_bad_dom0_options_are_one_clear_line(workload, extra, pattern):
 
 class Stats:
     def rows(self):
-        return [("trap.hvc", 10, 5000), ("trap.dabt", 3, 900), ("hypercall.console_io.write", 7, 700)]
+        return [("dabt", 3, 900), ("hc:console_io.write", 7, 700), ("hypercall", 10, 5000)]
 
 
 def test_the_closing_table_groups_traps_then_hypercalls_with_totals():
     lines = hyp_stats_table(Stats())
     text = "\n".join(lines)
     assert lines[0].split()[1:] == ["traps", "count", "cycles"]
-    assert re.search(r"dabt +3 +900\n.*hvc +10 +5000\n.*total +13 +5900", text)
+    assert re.search(r"dabt +3 +900\n.*hypercall +10 +5000\n.*total +13 +5900", text)
     assert re.search(r"hypercalls +count +cycles\n.*console_io.write +7 +700\n.*total +7 +700", text)
