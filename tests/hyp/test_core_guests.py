@@ -94,3 +94,10 @@ def test_context_switch_keeps_registers_sysregs_and_vfp(hyp_guest):
     assert got["bad0"] == "00000000" and got["bad1"] == "00000000"
     assert run.traps["ctxsw"] >= 10
     assert run.traps["hcptr"] >= 10              # VFP moved lazily, on first use after a switch
+
+
+def test_system_off_of_the_hardware_domain_ends_the_run(hyp_guest):
+    run = hyp_guest("xen-sysoff", domid=0, max_insns=BUDGET)
+    assert (run.result.reason, run.result.exit_code) == ("exit", 0), run.output
+    assert "powering off" in run.output and "SYSTEM_OFF returned" not in run.output
+    assert run.domain.shutdown_reason == 0
