@@ -101,3 +101,13 @@ def test_system_off_of_the_hardware_domain_ends_the_run(hyp_guest):
     assert (run.result.reason, run.result.exit_code) == ("exit", 0), run.output
     assert "powering off" in run.output and "SYSTEM_OFF returned" not in run.output
     assert run.domain.shutdown_reason == 0
+
+
+def test_stage2_fault_outside_the_p2m_is_an_abort_for_the_guest(hyp_guest):
+    run = hyp_guest("xen-dabt", max_insns=BUDGET)     # 64 MiB board: its heap is at 0x83800000
+    assert run.hv.heap[0] <= 0x83F00000 < sum(run.hv.heap)
+    assert (run.result.reason, run.result.exit_code) == ("exit", 0x84), run.output
+    assert "guest: unexpected data abort" in run.output and "loaded=" not in run.output
+    assert run.traps["dabt"] == 1
+    assert run.machine.cpu.sys.dfar == 0x83F00000
+    assert run.machine.cpu.sys.dfsr == 0x008          # short format (TTBCR.EAE = 0): external abort, read
