@@ -24,6 +24,7 @@ int main(void)
     extern volatile uint32_t secondary_entry;
     put("version", psci(PSCI_VERSION, 0, 0, 0));
     put("smccc", psci(SMCCC_VERSION, 0, 0, 0));
+    put("smc_version", psci_smc(PSCI_VERSION, 0));
     put("features_cpu_on", psci(PSCI_FEATURES, PSCI_CPU_ON, 0, 0));
     put("features_bogus", psci(PSCI_FEATURES, 0x8400FFFFu, 0, 0));
     put("migrate_info_type", psci(PSCI_MIGRATE_INFO_TYPE, 0, 0, 0));

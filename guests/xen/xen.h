@@ -36,6 +36,15 @@ static inline uint32_t psci(uint32_t fid, uint32_t a1, uint32_t a2, uint32_t a3)
     return r0;
 }
 
+/* SMC #0 (cond 0001 0110 0000 0000 0000 0111 imm4): trapped by HCR.TSC, PSCI as over HVC */
+static inline uint32_t psci_smc(uint32_t fid, uint32_t a1)
+{
+    register uint32_t r0 __asm__("r0") = fid;
+    register uint32_t r1 __asm__("r1") = a1;
+    __asm__ volatile(".word 0xe1600070" : "+r"(r0), "+r"(r1) :: "memory");
+    return r0;
+}
+
 static inline uint32_t mpidr(void)
 {
     uint32_t v;

@@ -33,6 +33,8 @@ def test_psci_cpu_on_and_queries(hyp_guest):
     assert (run.result.reason, run.result.exit_code) == ("exit", 0), run.output
     got = lines(run)
     assert got["version"] == "00010001" and got["smccc"] == "00010001"
+    assert got["smc_version"] == "00010001"        # SMC #0 under HCR.TSC
+    assert run.traps["smc_psci"] == 1
     assert got["features_cpu_on"] == "00000000" and got["features_bogus"] == "ffffffff"
     assert got["migrate_info_type"] == "00000002"
     assert got["affinity1_before"] == "00000001"   # OFF
