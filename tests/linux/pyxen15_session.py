@@ -44,7 +44,7 @@ def main() -> None:
         m, result, console = session.run_pyxen15(workload, int(smp), append, **budget)
     with open(out, "wb") as f:
         f.write(console)
-    record.update(reason=result.reason, instructions=m.icount, seconds=round(time.perf_counter() - start, 1))
+    record.update(reason=result.reason, exit_code=result.exit_code, instructions=m.icount, seconds=round(time.perf_counter() - start, 1))
     print(json.dumps(record))
 
 
