@@ -20,7 +20,6 @@ from ..board_vexpress.memmap import RAM_BASE
 from ..cpu.state import MODE_HYP, MODE_SVC
 from ..errors import PyxenError
 from . import traps
-from .costs import TRAP_COSTS
 from .domain import Domain
 from .p2m import VTCR_VALUE
 from .sched import Scheduler

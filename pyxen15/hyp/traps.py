@@ -23,7 +23,6 @@ from ..cpu.syndrome import (EC_BXJ, EC_DABT_HYP, EC_DABT_LOWER, EC_HCPTR, EC_HVC
                             EC_LDC_STC_CP14, EC_MCR_MRC_CP14, EC_MCR_MRC_CP15, EC_MCRR_MRRC_CP15,
                             EC_MRC_CP10, EC_MRRC_CP14, EC_PABT_HYP, EC_PABT_LOWER, EC_SMC, EC_SVC,
                             EC_UNKNOWN, EC_WFI_WFE, Conditional, decode)
-from ..mmu_lpae.faults import EXTERNAL_WALK
 from . import vpsci, vtimer
 from .costs import TRAP_COSTS
 from .inject import advance_pc, inject_dabt, inject_pabt, inject_undef
@@ -200,9 +199,6 @@ TRAPS: Dict[int, Tuple[str, Callable]] = {
     EC_DABT_HYP: ("dabt_hyp", hyp_fault),
 }
 DEFAULT = ("unallocated", undefined_trap)
-CONDITIONAL = tuple(ec for ec in TRAPS if ec in (EC_WFI_WFE, EC_MCR_MRC_CP15, EC_MCRR_MRRC_CP15,
-                                                 EC_MCR_MRC_CP14, EC_LDC_STC_CP14, EC_HCPTR,
-                                                 EC_MRC_CP10, EC_BXJ, EC_MRRC_CP14))
 
 
 def handle(hv, core, vect_offset: int) -> int:

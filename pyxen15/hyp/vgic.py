@@ -27,10 +27,10 @@ with HW = 1 and PhysicalID: the guest's EOI deactivates the physical
 interrupt through the list register, without a trap.
 """
 
-from typing import Dict, List, Optional
+from typing import Dict, Optional
 
 from ..gic.distributor import NIRQ
-from ..gic.virt import (HCR_EN, HCR_UIE, LR_ACTIVE, LR_EOI, LR_HW, LR_PENDING, LR_STATE,
+from ..gic.virt import (HCR_UIE, LR_ACTIVE, LR_EOI, LR_HW, LR_PENDING, LR_STATE,
                         NUM_LR)
 
 GICD_BASE = 0x2C001000

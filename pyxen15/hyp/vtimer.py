@@ -13,8 +13,6 @@
 * The HYP timer (CNTHP_*, PPI 26) is the hypervisor's, for the scheduler.
 """
 
-from .inject import inject_undef
-
 MAINTENANCE_PPI, HYP_TIMER_PPI, VTIMER_PPI, PTIMER_PPI = 25, 26, 27, 30
 HYP_PPIS = (MAINTENANCE_PPI, HYP_TIMER_PPI, VTIMER_PPI, PTIMER_PPI)
 GUEST_TIMER_PPIS = (VTIMER_PPI, PTIMER_PPI)
