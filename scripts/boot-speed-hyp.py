@@ -81,10 +81,10 @@ def trap_table(stats, seconds):
     """Per counter: count, cycles charged, cycles per event; and, when the
     hypervisor's stats carry host seconds (a fourth column), microseconds
     per event and the share of the run's wall time."""
-    lines = ["%-34s %10s %14s %10s" % ("counter", "count", "cycles", "cyc/each")]
+    lines = ["%-42s %10s %14s %10s" % ("counter", "count", "cycles", "cyc/each")]
     for row in stats:
         name, count, cycles = row[:3]
-        lines.append("%-34s %10d %14d %10.0f" % (name, count, cycles, cycles / count if count else 0))
+        lines.append("%-42s %10d %14d %10.0f" % (name, count, cycles, cycles / count if count else 0))
         if len(row) > 3 and count:
             lines[-1] += "  %7.1f us each, %4.1f%% of the run" % (1e6 * row[3] / count, 100 * row[3] / seconds)
     return lines
