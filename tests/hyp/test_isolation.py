@@ -150,3 +150,18 @@ def test_guest_virtual_addresses_go_through_the_guests_stage_1():
     assert b.call(X.HYPERVISOR_xen_version, X.XENVER_get_features, SCRATCH) == -XEN_EFAULT
     with pytest.raises(GuestFault):
         copy_from_guest(b.vcpu, 0x00300000, 4)
+
+
+def test_hvc_from_user_mode_is_undefined_and_never_a_hypercall():
+    """HVC is UNDEFINED at PL0 (B1.14.x): the guest's own Undefined
+    Instruction exception, with no trap to HYP and no hypercall."""
+    b = AbiBench(domid=1)
+    core = b.vcpu.core
+    pc = RAM_BASE + 0x1000
+    b.poke(pc, struct.pack("<I", 0xE140EA71))          # HVC #0xEA1
+    core.set_cpsr(0x10 | 0x1C0)                        # User mode, A I F masked
+    core.sys.regime_changed()
+    core.pc = pc
+    b.machine.run(max_insns=1)
+    assert core.cpsr & 0x1F == 0x1B and core.pc == 0x4  # Undefined mode, at the guest's vector
+    assert b.stats() == {}
