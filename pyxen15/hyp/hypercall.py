@@ -123,8 +123,15 @@ def _families():
     }
 
 
-# number -> (family name, handler(call) -> result)
-HYPERCALLS: Dict[int, Tuple[str, Callable[[Call], int]]] = _families()
+# number -> (family name, handler(call) -> result); filled on first use, since the
+# family modules import Call and subop from here (any of them may be imported first)
+HYPERCALLS: Dict[int, Tuple[str, Callable[[Call], int]]] = {}
+
+
+def table() -> Dict[int, Tuple[str, Callable[[Call], int]]]:
+    if not HYPERCALLS:
+        HYPERCALLS.update(_families())
+    return HYPERCALLS
 
 # Cycles a C hypervisor would spend in the handler, by family, charged on top of
 # the "hypercall" trap (costs.py): estimates, as costs.py's are.
@@ -140,7 +147,7 @@ def dispatch(vcpu) -> None:
     """Decode r12, run the family, write r0, count and charge the call."""
     number = vcpu.get_reg(12)
     call = Call(vcpu)
-    entry = HYPERCALLS.get(number)
+    entry = table().get(number)
     if entry is None:
         family, result = "unknown", -XEN_ENOSYS
     else:
