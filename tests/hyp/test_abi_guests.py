@@ -65,3 +65,14 @@ def test_fuzz_is_deterministic(hyp_guest):
     b = hyp_guest("xen-fuzz", max_insns=2_000_000)
     assert a.output == b.output and a.traps == b.traps
     assert a.machine.icount == b.machine.icount
+
+
+def test_event_moved_to_vcpu1_wakes_it_from_wfi(hyp_guest):
+    run = hyp_guest("xen-evtchn2", vcpus=2, max_insns=BUDGET)
+    assert (run.result.reason, run.result.exit_code) == ("exit", 0), run.output
+    got = values(run)
+    assert got["alloc_rc"] == got["bind_rc"] == got["bind_vcpu_rc"] == got["send_rc"] == "00000000"
+    assert got["cpu_on"] == "00000000"
+    assert got["vcpu1_received"] == "00000001"          # on vCPU 1, where bind_vcpu put it
+    assert got["vcpu0_received"] == "00000000"
+    assert got["port"] == "00000001"                    # the interdomain end it was sent to
