@@ -4,6 +4,8 @@ instruction budget."""
 
 import re
 
+import pytest
+
 BUDGET = 3_000_000
 FUZZ_BUDGET = 60_000_000          # the fuzz takes about 32 M guest instructions
 
@@ -43,8 +45,9 @@ def test_event_channel_sent_to_itself_arrives_through_the_upcall(hyp_guest):
     assert d.p2m.lookup(d.shared_info_gfn << 12)[0] == d.evtchn.shared_info
 
 
-def test_fuzz_100000_random_hypercalls(hyp_guest):
-    run = hyp_guest("xen-fuzz", max_insns=FUZZ_BUDGET)
+@pytest.mark.parametrize("domid", [1, 0])       # a domU, and the hardware domain's rights
+def test_fuzz_100000_random_hypercalls(hyp_guest, domid):
+    run = hyp_guest("xen-fuzz", max_insns=FUZZ_BUDGET, domid=domid)
     assert (run.result.reason, run.result.exit_code) == ("exit", 0), run.output[-2000:]
     got = values(run)
     assert int(got["fuzz_calls"], 16) == 100000
