@@ -199,15 +199,24 @@ BOOT_REASON_TEXT = {"poweroff": None, "reboot": "the guest reset the board",
                     "quit": "quit (Ctrl-A X)", "debug_quit": "quit from the debugger"}
 
 
+# `--hyp none` (the native boot) stays the default until the dom0 boot test
+# (tests/linux/test_dom0_on_pyxen15.py) passes with `--hyp python`.
+DEFAULT_HYP = "none"
+
+
 @cli.command()
 @click.argument("kernel", type=click.Path(dir_okay=False))
 @click.option("--dtb", required=True, type=click.Path(dir_okay=False), help="the board's device tree blob")
 @click.option("--initrd", type=click.Path(dir_okay=False), help="an initramfs (cpio, maybe compressed)")
 @click.option("--append", "bootargs", help="the kernel command line (/chosen/bootargs)")
-@click.option("--mem", default="512M", show_default=True, help="RAM size (K/M/G suffixes), at most 2G")
+@click.option("--mem", default="512M", show_default=True, help="the board's RAM (K/M/G suffixes), at most 2G")
 @click.option("--smp", type=int, help="number of cores, 1-4 (default: the CPUs the DTB lists)")
-@click.option("--entry", "entry_mode", type=click.Choice(["hyp", "svc"]), default="hyp", show_default=True,
-              help="the mode the kernel is entered in")
+@click.option("--entry", "entry_mode", type=click.Choice(["hyp", "svc"]),
+              help="the mode the kernel is entered in, natively (default hyp; dom0 is entered in SVC)")
+@click.option("--hyp", "hyp", type=click.Choice(["python", "none"]), default=DEFAULT_HYP, show_default=True,
+              help="python: the Python hypervisor boots the kernel as dom0; none: natively")
+@click.option("--dom0-mem", help="dom0's RAM (default: --mem minus the hypervisor's 16M)")
+@click.option("--dom0-vcpus", type=int, help="dom0's vCPUs, one per core (default: the cores)")
 @click.option("--max-insns", type=click.IntRange(min=1), help="stop after this many instructions")
 @click.option("--rtc-base", type=click.IntRange(min=0, max=0xFFFFFFFF),
               help="the PL031's time at boot, in seconds since 1970 (default: the host's time)")
@@ -219,23 +228,22 @@ BOOT_REASON_TEXT = {"poweroff": None, "reboot": "the guest reset the board",
               help="stop at the first instruction in the interactive debugger (console input is off then)")
 @click.option("--symbols", type=click.Path(dir_okay=False),
               help="symbols for --debug: a System.map or a vmlinux")
-def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, max_insns, rtc_base, dump_blocks, gdb_port,
-         debug, symbols):
-    """Boot a Linux kernel (zImage, Image or ELF vmlinux) on the board.
+def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, hyp, dom0_mem, dom0_vcpus, max_insns,
+         rtc_base, dump_blocks, gdb_port, debug, symbols):
+    """Boot a Linux kernel (zImage, Image or ELF vmlinux) on the board,
+    natively or as dom0 of the Python hypervisor.
 
-    The console is UART0: its output goes to stdout, stdin goes to its
-    receive FIFO (raw when a terminal; Ctrl-A X quits).  The guest's
-    poweroff ends pyxen15 with status 0; 124 if --max-insns ran out.
+    The console is UART0 natively, dom0's hvc0 (the hypervisor's console)
+    under the hypervisor: its output goes to stdout, stdin to its input
+    (raw when a terminal; Ctrl-A X quits).  The guest's poweroff ends
+    pyxen15 with status 0; 124 if --max-insns ran out.  Under the
+    hypervisor the closing lines count its traps and hypercalls.
     """
-    from .board_vexpress import linux_boot
     from .board_vexpress.console import HostConsole
     if debug and gdb_port is not None:
         raise PyxenError("--debug and --gdb are two debuggers: choose one")
-    ram_size = _size(mem)
-    plan = linux_boot.plan_boot(kernel, dtb, ram_size, initrd, bootargs)
-    cores = _boot_cores(smp, plan.cpus, linux_boot.MAX_CPUS)
-    m = _boot_machine(ram_size, rtc_base, cores)
-    linux_boot.load(m, plan, hyp=entry_mode == "hyp")
+    m, hv, feed = setup_boot(kernel, dtb, initrd, bootargs, _size(mem), smp, entry_mode, hyp,
+                             _size(dom0_mem) if dom0_mem is not None else None, dom0_vcpus, rtc_base)
     m.hooks.add_console(_stdout)
     _dump_blocks(m, dump_blocks)
     start = time.perf_counter()
@@ -245,12 +253,15 @@ def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, max_insns, rtc_bas
             from .debug.debugger import Debugger, Symbols
             result = Debugger(m, Symbols.load(symbols) if symbols else None, max_insns).main_loop()
         else:
-            with HostConsole(m, sys.stdin.fileno() if _has_stdin() else -1, flush=sys.stdout.flush):
+            with HostConsole(m, sys.stdin.fileno() if _has_stdin() else -1, flush=sys.stdout.flush, feed=feed):
                 result = _run_machine(m, max_insns, gdb_port)
     finally:
         elapsed = time.perf_counter() - start
         sys.stdout.flush()
         _boot_stats(m, elapsed)
+        if hv is not None:
+            for line in hyp_stats_table(hv.stats):
+                click.echo(line, err=True)
     if result.reason in BOOT_REASON_TEXT:
         if BOOT_REASON_TEXT[result.reason]:
             click.echo("pyxen15: %s" % BOOT_REASON_TEXT[result.reason], err=True)
@@ -280,6 +291,38 @@ def _dump_blocks(m, directory: Optional[str]) -> None:
             cpu.dump_blocks = dumper
 
 
+def setup_boot(kernel: str, dtb: str, initrd: Optional[str], bootargs: Optional[str], ram_size: int,
+               smp: Optional[int] = None, entry_mode: Optional[str] = None, hyp: str = "none",
+               dom0_mem: Optional[int] = None, dom0_vcpus: Optional[int] = None,
+               rtc_base: Optional[int] = None):
+    """The machine `pyxen15 boot` runs, loaded: natively (hyp "none") or
+    with the Python hypervisor and dom0 built (hyp "python").  Returns
+    (machine, hypervisor or None, the console's input: a feed callable, or
+    None for UART0).  Every bad input is a PyxenError, raised before the
+    machine is built."""
+    from .board_vexpress import linux_boot
+    if hyp == "python":
+        from .hyp import domain_build
+        if entry_mode is not None:
+            raise PyxenError("--entry is for the native boot: dom0 is entered in SVC (--hyp python)")
+        cores = _boot_cores(smp, linux_boot.dtb_cpus(linux_boot.read_dtb(dtb)), linux_boot.MAX_CPUS)
+        spec = domain_build.dom0_spec(ram_size, dom0_mem, dom0_vcpus if dom0_vcpus is not None else cores, cores)
+        plan = domain_build.plan_dom0(kernel, dtb, spec, initrd, bootargs)
+        from .hyp import Hypervisor
+        m = _boot_machine(ram_size, rtc_base, cores)
+        hv = Hypervisor(m)
+        hv.attach()
+        domain_build.build_dom0(hv, plan, spec)
+        return m, hv, hv.console.feed
+    if dom0_mem is not None or dom0_vcpus is not None:
+        raise PyxenError("--dom0-mem and --dom0-vcpus need --hyp python")
+    plan = linux_boot.plan_boot(kernel, dtb, ram_size, initrd, bootargs)
+    cores = _boot_cores(smp, plan.cpus, linux_boot.MAX_CPUS)
+    m = _boot_machine(ram_size, rtc_base, cores)
+    linux_boot.load(m, plan, hyp=(entry_mode or "hyp") == "hyp")
+    return m, None, None
+
+
 def _boot_cores(smp: Optional[int], dtb_cpus: int, limit: int) -> int:
     if smp is None:
         if dtb_cpus > limit:
@@ -307,6 +350,35 @@ def _boot_stats(m, elapsed: float) -> None:
     """The one closing line: guest instructions, host seconds, MIPS."""
     click.echo("pyxen15: %d instructions, %.2f s, %.2f MIPS" % (
         m.icount, elapsed, m.icount / elapsed / 1e6 if elapsed else 0.0), err=True)
+
+
+def stat_rows(stats):
+    """(name, count, cycles) of each counter in the hypervisor's stats."""
+    rows = stats.rows() if hasattr(stats, "rows") else [(k, v[0], v[1]) for k, v in dict(stats).items()]
+    return sorted(rows)
+
+
+def hyp_stats_table(stats) -> list:
+    """The closing table of a boot under the hypervisor: traps by class and
+    hypercalls by operation, with counts and the cycles charged.  The
+    hypervisor names a hypercall "hc:<family>.<op>" and a trap by its class."""
+    groups = {"traps": [], "hypercalls": []}
+    for name, count, cycles in stat_rows(stats):
+        if name.startswith("hc:"):
+            groups["hypercalls"].append((name[3:], count, cycles))
+        else:
+            groups["traps"].append((name, count, cycles))
+    lines = []
+    for kind, rows in groups.items():
+        if not rows:
+            continue
+        width = max(len(r[0]) for r in rows + [("total", 0, 0)])
+        lines.append("pyxen15: %-*s %12s %14s" % (width + 2, kind, "count", "cycles"))
+        for what, count, cycles in rows:
+            lines.append("pyxen15:   %-*s %12d %14d" % (width, what, count, cycles))
+        lines.append("pyxen15:   %-*s %12d %14d" % (width, "total", sum(r[1] for r in rows),
+                                                     sum(r[2] for r in rows)))
+    return lines
 
 
 def _default_bench(name: str = "bench.elf") -> str:

@@ -35,11 +35,14 @@ class ScriptedConsole:
     ``steps`` is a list of (pattern, input) byte strings; ``stop_after``
     (a pattern) ends the run with reason "console" once it appears after
     the last step.  ``output`` holds everything the guest wrote; ``done``
-    tells whether every step ran.
+    tells whether every step ran.  Input goes to UART0, or to `feed`
+    (dom0's hvc0: the hypervisor console's ``feed``).
     """
 
-    def __init__(self, machine, steps: Sequence[Tuple[bytes, bytes]], stop_after: Optional[bytes] = None):
+    def __init__(self, machine, steps: Sequence[Tuple[bytes, bytes]], stop_after: Optional[bytes] = None,
+                 feed: Optional[Callable[[bytes], None]] = None):
         self.machine = machine
+        self.feed = feed or machine.uart0.feed
         self.steps: List[Tuple[bytes, bytes]] = list(steps)
         self.stop_after = stop_after
         self.output = bytearray()
@@ -59,7 +62,7 @@ class ScriptedConsole:
                 return
             self._scan_from = at + len(pattern)
             self.steps.pop(0)
-            self.machine.uart0.feed(typed)
+            self.feed(typed)
         if self.stop_after is not None and self.output.find(self.stop_after, self._scan_from) >= 0:
             self._scan_from = len(self.output)
             self.stop_after = None
@@ -69,12 +72,15 @@ class ScriptedConsole:
 
 
 class HostConsole:
-    """Feed UART0 from a file descriptor (stdin) while the machine runs."""
+    """Feed UART0 (or `feed`: dom0's hvc0) from a file descriptor (stdin)
+    while the machine runs."""
 
-    def __init__(self, machine, fd: int = 0, flush: Optional[Callable[[], None]] = None):
+    def __init__(self, machine, fd: int = 0, flush: Optional[Callable[[], None]] = None,
+                 feed: Optional[Callable[[bytes], None]] = None):
         """`flush` runs at every look, so output without a newline (a
         shell's prompt) reaches the host's stdout within 1 ms of virtual time."""
         self.machine = machine
+        self.feed = feed or machine.uart0.feed
         self.fd = fd
         self.flush = flush or (lambda: None)
         self.open = fd >= 0
@@ -119,7 +125,7 @@ class HostConsole:
             self.open = False                   # end of a pipe: no more input
             return
         if data:
-            self.machine.uart0.feed(self._filter(data))
+            self.feed(self._filter(data))
         self._schedule()
 
     def _filter(self, data: bytes) -> bytes:

@@ -37,7 +37,7 @@ SVC, with A, I and F masked.
 import lzma
 import struct
 import zlib
-from typing import List, NamedTuple, Optional, Tuple
+from typing import Callable, List, NamedTuple, Optional, Tuple
 
 from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
@@ -258,8 +258,14 @@ def _align(value: int, to: int) -> int:
 
 
 def plan_boot(kernel_path: str, dtb_path: str, ram_size: int, initrd_path: Optional[str] = None,
-              bootargs: Optional[str] = None, ram_base: int = RAM_BASE) -> BootPlan:
-    """Check every input and decide where everything goes; loads nothing."""
+              bootargs: Optional[str] = None, ram_base: int = RAM_BASE,
+              dtb_writer: Optional[Callable] = None) -> BootPlan:
+    """Check every input and decide where everything goes; loads nothing.
+
+    `dtb_writer(tree, ram_base, ram_size, bootargs, initrd_range)` makes the
+    blob the kernel gets (default :func:`patch_dtb`; the hypervisor's
+    domain_build gives dom0's); its size must not depend on the initrd's
+    address, only on whether there is one."""
     if bootargs is not None:
         check_bootargs(bootargs)
     tree = read_dtb(dtb_path)
@@ -280,7 +286,7 @@ def plan_boot(kernel_path: str, dtb_path: str, ram_size: int, initrd_path: Optio
         initrd_range = (ram_base + place, ram_base + place + len(initrd))
         place = _align(place + len(initrd), 4096)
     # The DTB's size does not depend on where it goes (fixed-width cells).
-    dtb = patch_dtb(tree, ram_base, ram_size, bootargs, initrd_range)
+    dtb = (dtb_writer or patch_dtb)(tree, ram_base, ram_size, bootargs, initrd_range)
     if place + len(dtb) > ram_size:
         what = "initrd %s (%d bytes)" % (initrd_path, len(initrd)) if initrd is not None else "the DTB"
         raise PyxenError("%s does not fit in %d MiB of RAM above the kernel" % (what, ram_size >> 20))

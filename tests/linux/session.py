@@ -11,6 +11,13 @@ the GIC, the arch timer, the SP804, the PL031 and the PL011 binding; the
 shell answers ``uname -a``, counts the CPUs, shows the arch timer's
 interrupts rising on every CPU, does arithmetic, reads the PL031's date and
 computes the same MD5 of /bin/busybox as the host.
+
+The same session runs with Linux as dom0 of the Python hypervisor (issue
+8, :func:`run_dom0`): its console is hvc0, the log must show Linux finding
+Xen and binding its console, ``cat /sys/hypervisor/type`` is one more
+command (:data:`DOM0_COMMANDS`), and /proc/interrupts must show the Xen
+event-channel interrupts beside the (virtual) arch timer ticking on every
+vCPU.
 """
 
 import hashlib
@@ -19,6 +26,7 @@ from typing import Dict, List, Tuple
 
 MARKER = b"PYXEN15-INIT-READY"
 APPEND = "console=ttyAMA0 rdinit=/init"
+DOM0_APPEND = "console=hvc0 rdinit=/init"
 
 COMMANDS = [
     ("quiet", "dmesg -n 1"),         # later kernel messages off the console, out of the answers
@@ -30,24 +38,32 @@ COMMANDS = [
     ("md5", "md5sum /bin/busybox"),
     ("irqs2", "cat /proc/interrupts"),
 ]
+# dom0: the hypervisor's sysfs type first, then the native session.
+DOM0_COMMANDS = COMMANDS[:1] + [("hyptype", "cat /sys/hypervisor/type")] + COMMANDS[1:]
+
+# What dom0's log must show: Linux found Xen (xen_early_init), chose the
+# 2-level event ABI (EVTCHNOP_init_control failed), registered vcpu0's
+# vcpu_info, and its console is hvc0.
+DOM0_LOG = ("Xen 4.17 support found", "xen:events: Using 2-level ABI", "Xen: initializing cpu0",
+            "printk: console [hvc0] enabled")
 
 
 def end_marker(i: int) -> bytes:
     return b"@@%d" % (1000 + i)
 
 
-def steps() -> List[Tuple[bytes, bytes]]:
+def steps(commands=COMMANDS) -> List[Tuple[bytes, bytes]]:
     """(wait for, then type) pairs: the init marker, each command, poweroff."""
     out = []
     wait = MARKER
-    for i, (_name, cmd) in enumerate(COMMANDS):
+    for i, (_name, cmd) in enumerate(commands):
         out.append((wait, ("%s; echo @@$((%d+%d))\n" % (cmd, 1000, i)).encode()))
         wait = end_marker(i)
     out.append((wait, b"poweroff -f\n"))
     return out
 
 
-def split(console: bytes) -> Tuple[str, Dict[str, str]]:
+def split(console: bytes, commands=COMMANDS) -> Tuple[str, Dict[str, str]]:
     """The kernel log up to the marker, and each command's output."""
     text = console.replace(b"\r", b"")
     at = text.find(MARKER)
@@ -55,7 +71,7 @@ def split(console: bytes) -> Tuple[str, Dict[str, str]]:
     log = text[:at].decode("utf-8", "replace")
     outputs = {}
     pos = at
-    for i, (name, cmd) in enumerate(COMMANDS):
+    for i, (name, cmd) in enumerate(commands):
         found = re.compile(re.escape(end_marker(i)) + rb"(?!\d)").search(text, pos)
         assert found is not None, "command %r never finished" % cmd
         end = found.start()
@@ -76,16 +92,46 @@ def arch_timer_counts(proc_interrupts: str, cpus: int) -> List[int]:
     return max(rows, key=sum)
 
 
-def check(console: bytes, cpus: int, busybox: bytes, epoch_range: Tuple[int, int]) -> Dict[str, str]:
-    log, out = split(console)
+def xen_interrupts(proc_interrupts: str, cpus: int) -> Dict[str, List[int]]:
+    """The Xen lines of /proc/interrupts: the upcall PPI (named "events",
+    enlighten.c's per-CPU handler) and the event channels bound to IRQs
+    (chips xen-dyn / xen-percpu), name -> per-CPU counts."""
+    rows = {}
+    for line in proc_interrupts.splitlines():
+        words = line.split()
+        if len(words) > cpus and (words[-1] == "events" or any(w.startswith("xen-") for w in words)):
+            rows[" ".join(words[1 + cpus:])] = [int(x) for x in words[1:1 + cpus]]
+    return rows
+
+
+def check(console: bytes, cpus: int, busybox: bytes, epoch_range: Tuple[int, int],
+          dom0: bool = False) -> Dict[str, str]:
+    log, out = split(console, DOM0_COMMANDS if dom0 else COMMANDS)
     # (an UNDEF on a system register: Linux's hw_breakpoint probe says "Debug
     # register access (...) caused undefined instruction")
     for bad in ("Oops", "BUG:", "Kernel panic", "Unable to handle kernel", "undefined instruction"):
         assert bad not in log, "kernel log has %r" % bad
     assert not re.search(r"alg: .*fail", log), re.search(r"alg: .*fail.*", log).group(0)
-    assert "CPU: All CPU(s) started in HYP mode" in log
-    for needle in ("GIC", "arch_timer: cp15 timer(s) running at", "clocksource: arm,sp804",
-                   "rtc-pl031 1c170000.rtc: registered as rtc0", "ttyAMA0 at MMIO 0x1c090000"):
+    if dom0:
+        # a guest of the hypervisor, entered in SVC, which found Xen
+        assert "CPU: All CPU(s) started in SVC mode" in log
+        for needle in DOM0_LOG:
+            assert needle in log, "dom0's kernel log lacks %r" % needle
+        assert out["hyptype"].split() == ["xen"], out["hyptype"]
+        xen = xen_interrupts(out["irqs2"], cpus)
+        assert any(name.endswith("events") for name in xen), out["irqs2"]
+        assert any("xen-" in name for name in xen), out["irqs2"]
+        assert sum(sum(v) for v in xen.values()) > 0, xen
+        # the timer that ticks is the virtual one, PPI 27 (INTID 27)
+        virt = [line for line in out["irqs2"].splitlines() if "arch_timer" in line and " 27 " in line]
+        assert virt and arch_timer_counts(virt[0], cpus) == arch_timer_counts(out["irqs2"], cpus), out["irqs2"]
+        assert "GIC-0" in out["irqs2"], out["irqs2"]
+    else:
+        assert "CPU: All CPU(s) started in HYP mode" in log
+    # natively the GIC driver logs its split EOI mode (entered in HYP); dom0's
+    # vGIC shows in /proc/interrupts instead (GIC-0 lines, checked above)
+    for needle in ((() if dom0 else ("GIC",)) + ("arch_timer: cp15 timer(s) running at", "clocksource: arm,sp804",
+                   "rtc-pl031 1c170000.rtc: registered as rtc0", "ttyAMA0 at MMIO 0x1c090000")):
         assert needle in log, "kernel log lacks %r" % needle
     assert out["uname"].startswith("Linux ") and "armv7l" in out["uname"], out["uname"]
     assert out["cpus"].split() == [str(cpus)], out["cpus"]
@@ -111,3 +157,23 @@ def run_pyxen15(workload, smp: int, append: str = APPEND, rtc_base: int = 170000
     script = ScriptedConsole(m, steps())
     result = m.run(max_insns=max_insns)
     return m, result, bytes(script.output)
+
+
+def run_dom0(workload, vcpus: int, append: str = DOM0_APPEND, rtc_base: int = 1700000000,
+             max_insns: int = 6 * 10 ** 9, board_ram: int = 528 << 20, dom0_mem: int = 512 << 20):
+    """The session with Linux as dom0 of the Python hypervisor (scripted on
+    hvc0, deterministic): the machine, the run's result, the console bytes
+    and the hypervisor (its stats).  dom0 gets the native session's 512 MiB;
+    the board has the hypervisor's share on top."""
+    from pyxen15.board_vexpress.console import ScriptedConsole
+    from pyxen15.hyp import Hypervisor, domain_build
+    from pyxen15.machine import Machine
+    spec = domain_build.dom0_spec(board_ram, dom0_mem, vcpus, vcpus)
+    plan = domain_build.plan_dom0(workload["zImage"], workload["dtb"], spec, workload["initrd"], append)
+    m = Machine(ram_size=board_ram, semihosting=False, rtc_base=rtc_base, smp=vcpus)
+    hv = Hypervisor(m)
+    hv.attach()
+    domain_build.build_dom0(hv, plan, spec)
+    script = ScriptedConsole(m, steps(DOM0_COMMANDS), feed=hv.console.feed)
+    result = m.run(max_insns=max_insns)
+    return m, result, bytes(script.output), hv
