@@ -2,9 +2,10 @@
  * What has no emulation reaches the guest as an Undefined Instruction
  * exception at the instruction: an HVC whose immediate is neither PSCI's
  * (0) nor Xen's (0xEA1) traps and gets UNDEF injected by the hypervisor;
- * a CP14 debug-register write the core itself makes UNDEFINED at PL1
- * stays the core's.  Then a Xen hypercall (xen_version, XENVER_version):
- * -ENOSYS without the ABI modules, Xen 4.17 with them.
+ * a CP14 debug-register write the core itself makes UNDEFINED (DBGBVR6:
+ * the A15 has breakpoints 0-5 only) stays the core's.  Then a Xen
+ * hypercall (xen_version, XENVER_version): -ENOSYS without the ABI
+ * modules, Xen 4.17 with them.
  */
 #include "xen.h"
 
@@ -50,7 +51,7 @@ int main(void)
     __asm__ volatile(".word 0xe1400171" ::: "memory");              /* HVC #0x11 */
     put("undef_hvc", undefs);
     undefs = 0;
-    __asm__ volatile("mcr p14, 0, %0, c0, c2, 2" ::"r"(0) : "memory");  /* DBGDSCRext */
+    __asm__ volatile("mcr p14, 0, %0, c0, c6, 4" ::"r"(0) : "memory");  /* DBGBVR6 */
     put("undef_cp14", undefs);
     __asm__ volatile("mcr p15, 0, %0, c12, c0, 0; isb" ::"r"(old));
     put("hypercall", xen_hypercall0(17 /* __HYPERVISOR_xen_version */));
