@@ -61,6 +61,23 @@ def cli() -> None:
     hypervisor, in Python."""
 
 
+def _debugging_options(command):
+    """The options `run` and `boot` share for looking inside a run (debug/)."""
+    for option in reversed([
+            click.option("--dump-blocks", type=click.Path(file_okay=False),
+                         help="write every translated block's Python source (with disassembly) into this directory"),
+            click.option("--gdb", "gdb_port", type=click.IntRange(0, 65535),
+                         help="wait for gdb on this TCP port (target remote :PORT) before running; 0: any free port"),
+            click.option("--debug", "debug", is_flag=True,
+                         help="stop at the first instruction in the interactive debugger, a pdb with machine "
+                              "commands (the guest's console then has no input)"),
+            click.option("--symbols", type=click.Path(dir_okay=False),
+                         help="symbols for --debug: an ELF, a vmlinux or a System.map (run: default the image, "
+                              "when it is an ELF)")]):
+        command = option(command)
+    return command
+
+
 @cli.command()
 @click.argument("image", type=click.Path(dir_okay=False))
 @click.option("--entry", type=ADDRESS, help="start address (default: the ELF entry, or --load-addr)")
@@ -77,14 +94,7 @@ def cli() -> None:
 @click.option("--regs-out", type=click.Path(dir_okay=False, writable=True),
               help="write the final registers to this JSON file")
 @click.option("--stats", is_flag=True, help="print instructions, cycles and MIPS to stderr")
-@click.option("--dump-blocks", type=click.Path(file_okay=False),
-              help="write every translated block's Python source (with disassembly) into this directory")
-@click.option("--gdb", "gdb_port", type=click.IntRange(0, 65535),
-              help="wait for gdb on this TCP port (target remote :PORT) before running; 0: any free port")
-@click.option("--debug", "debug", is_flag=True,
-              help="stop at the first instruction in the interactive debugger (a pdb with machine commands)")
-@click.option("--symbols", type=click.Path(dir_okay=False),
-              help="symbols for --debug: an ELF or a System.map (default: the image, when it is an ELF)")
+@_debugging_options
 def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, smp, thumb, regs_out,
         stats, dump_blocks, gdb_port, debug, symbols):
     """Run a bare-metal ELF or raw binary on the Versatile Express model.
@@ -220,14 +230,7 @@ DEFAULT_HYP = "none"
 @click.option("--max-insns", type=click.IntRange(min=1), help="stop after this many instructions")
 @click.option("--rtc-base", type=click.IntRange(min=0, max=0xFFFFFFFF),
               help="the PL031's time at boot, in seconds since 1970 (default: the host's time)")
-@click.option("--dump-blocks", type=click.Path(file_okay=False),
-              help="write every translated block's Python source (with disassembly) into this directory")
-@click.option("--gdb", "gdb_port", type=click.IntRange(0, 65535),
-              help="wait for gdb on this TCP port (target remote :PORT) before running; 0: any free port")
-@click.option("--debug", "debug", is_flag=True,
-              help="stop at the first instruction in the interactive debugger (console input is off then)")
-@click.option("--symbols", type=click.Path(dir_okay=False),
-              help="symbols for --debug: a System.map or a vmlinux")
+@_debugging_options
 def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, hyp, dom0_mem, dom0_vcpus, max_insns,
          rtc_base, dump_blocks, gdb_port, debug, symbols):
     """Boot a Linux kernel (zImage, Image or ELF vmlinux) on the board,
