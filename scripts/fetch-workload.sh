@@ -26,6 +26,12 @@ MARKER="PYXEN15-INIT-READY"
 mkdir -p "$cache"
 cache="$(cd "$cache" && pwd)"
 
+# One fetch at a time per cache: the test suite's workers (pytest-xdist)
+# each ask for the workload as they start, and two apt-get runs sharing one
+# state directory delete each other's partial files.
+exec 9>"$cache/.lock"
+flock 9
+
 if [ -s "$cache/zImage" ] && [ -s "$cache/vexpress.dtb" ] && [ -s "$cache/initrd.gz" ]; then
     echo "$cache/zImage $cache/vexpress.dtb $cache/initrd.gz"
     exit 0
