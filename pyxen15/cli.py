@@ -139,11 +139,7 @@ def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, sm
         sys.exit(result.exit_code & 0xFF)
     if result.reason == "debug_quit":
         sys.exit(0)
-    if result.reason in RUN_REASON_EXIT:
-        click.echo("pyxen15: stopped: %s, after %d instructions, pc=0x%08x" % (
-            RUN_REASON_TEXT[result.reason], m.icount, m.cpu.pc), err=True)
-        sys.exit(RUN_REASON_EXIT[result.reason])
-    sys.exit(0)
+    _exit_stopped(m, result)
 
 
 @cli.command()
@@ -269,6 +265,12 @@ def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, hyp, dom0_mem, dom
         if BOOT_REASON_TEXT[result.reason]:
             click.echo("pyxen15: %s" % BOOT_REASON_TEXT[result.reason], err=True)
         sys.exit(0)
+    _exit_stopped(m, result)
+
+
+def _exit_stopped(m, result) -> None:
+    """Exit for a run the guest did not end: a stop reason (budget, breakpoint,
+    ...) is one line and its status; anything else is status 0."""
     if result.reason in RUN_REASON_EXIT:
         click.echo("pyxen15: stopped: %s, after %d instructions, pc=0x%08x" % (
             RUN_REASON_TEXT[result.reason], m.icount, m.cpu.pc), err=True)
