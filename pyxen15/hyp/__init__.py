@@ -221,9 +221,14 @@ class Hypervisor:
                 vif.lr[n] = 0
             self.machine.gic.update()
 
-    def shutdown(self, domain, reason: int = 0) -> None:
+    def shutdown(self, domain, reason: int = 0, caller=None) -> None:
         """Domain shutdown (SCHEDOP_shutdown, PSCI SYSTEM_OFF/RESET): dom0's
-        ends the run with status 0, as the board's poweroff does."""
+        ends the run with status 0, as the board's poweroff does.  Any other
+        domain stops whole, as Xen's domain_shutdown pauses every vCPU: the
+        caller leaves its core now (the trap handler sees it off), a vCPU
+        waiting for its turn goes offline, and one running on another core
+        leaves it at that core's next entry to HYP, which a kick of its HYP
+        timer makes at once (Sched.tick)."""
         from ..cpu.core import StopRun
         domain.shutdown_reason = reason
         if domain.is_hardware_domain:
@@ -231,6 +236,14 @@ class Hypervisor:
             for core in self.machine.cpus:
                 core.stop_request = StopRun("exit", 0)
                 core.attention = True
+            return
+        for v in domain.vcpus:
+            if v is caller:
+                self.stop_vcpu(v)
+            elif v.core is None:
+                v.state = OFFLINE
+            elif v.state != OFFLINE:
+                self.sched.kick_pcpu(v.pcpu)
 
     # -- the entry -------------------------------------------------------------------------
 

@@ -146,6 +146,7 @@ HYPERCALL_COSTS = {
 def dispatch(vcpu) -> None:
     """Decode r12, run the family, write r0, count and charge the call."""
     number = vcpu.get_reg(12)
+    core = vcpu.core
     call = Call(vcpu)
     entry = table().get(number)
     if entry is None:
@@ -156,11 +157,10 @@ def dispatch(vcpu) -> None:
             result = entry[1](call)
         except GuestFault:
             result = -XEN_EFAULT
-    if not call.continued:
+    if not call.continued and vcpu.online:      # a vCPU the call took offline gets no result
         vcpu.set_reg(0, result & MASK32)
     name = "hc:" + family + ("." + call.op if call.op else "")
     cost = HYPERCALL_COSTS[family]
-    core = vcpu.core
     if core is not None:
         core.cycles += cost
     call.hv.stats.count(name, cost)

@@ -125,12 +125,16 @@ class Scheduler:
 
     def tick(self, core) -> Optional[int]:
         """PPI 26: wake the core's blocked vCPUs that have something, switch
-        to the next runnable one; None if the current one goes on."""
+        to the next runnable one; None if the current one goes on.  A vCPU
+        whose domain was shut down from another core leaves the core."""
         n = core.cpu_index
         for v in self._vcpus_of(n):
             if v.state == BLOCKED and v.core is None and (v.has_interrupt() or _timer_due(core, v)):
                 v.state = RUNNABLE
         current = self.hv.running[n]
+        if current is not None and current.domain.shutdown_reason is not None:
+            self.hv.stop_vcpu(current)
+            return self.leave(core)
         nxt = self._next(n, current)
         if nxt is None:
             self.arm_slice(core)
@@ -145,6 +149,14 @@ class Scheduler:
         vcpu.context = ctx
         vcpu.state = RUNNABLE
         self.arm_slice(self.hv.machine.cpus[vcpu.pcpu])
+
+    def leave(self, core) -> int:
+        """The core's vCPU went offline: the next runnable vCPU of the core
+        takes over, or the core waits in the idle loop."""
+        nxt = self._next(core.cpu_index, None)
+        if nxt is not None:
+            return self.switch(core, None, nxt)
+        return self.hv.idle(core)
 
     # -- the switch --------------------------------------------------------------------------
 

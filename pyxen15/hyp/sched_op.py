@@ -5,7 +5,8 @@ yield and block go to the scheduler (block: the vCPU waits, as after a
 trapped WFI, until it has an interrupt); poll checks its ports and blocks
 if none is pending (any interrupt ends the wait: the guest looks again,
 as it must after a spurious wake-up); shutdown ends the domain with its
-reason -- for dom0 the run ends, as Xen then shuts the machine down.
+reason -- for dom0 the run ends, as Xen then shuts the machine down;
+any other domain stops, all its vCPUs (Hypervisor.shutdown).
 """
 
 import struct
@@ -28,11 +29,7 @@ def block(call: Call) -> int:
 
 def shutdown(call: Call) -> int:
     reason = call.read_struct("sched_shutdown", call.args[1])["reason"]
-    call.hv.shutdown(call.domain, reason & 0xFF)
-    if not call.domain.is_hardware_domain:
-        # the domain's run is over: the calling vCPU leaves its core (its core
-        # goes idle); Xen pauses the others too (CORE: hv.shutdown should)
-        call.hv.stop_vcpu(call.vcpu)
+    call.hv.shutdown(call.domain, reason & 0xFF, call.vcpu)
     return 0
 
 

@@ -23,7 +23,7 @@ from ..cpu.syndrome import (EC_BXJ, EC_DABT_HYP, EC_DABT_LOWER, EC_HCPTR, EC_HVC
                             EC_LDC_STC_CP14, EC_MCR_MRC_CP14, EC_MCR_MRC_CP15, EC_MCRR_MRRC_CP15,
                             EC_MRC_CP10, EC_MRRC_CP14, EC_PABT_HYP, EC_PABT_LOWER, EC_SMC, EC_SVC,
                             EC_UNKNOWN, EC_WFI_WFE, Conditional, decode)
-from . import vpsci, vtimer
+from . import hypercall, vpsci, vtimer
 from .costs import TRAP_COSTS
 from .inject import advance_pc, inject_dabt, inject_pabt, inject_undef
 
@@ -101,34 +101,15 @@ def hvc(hv, core, vcpu, syn) -> int:
     imm = syn.imm16
     if imm == HVC_XEN:
         _charge(hv, core, "hypercall")
-        dispatch = _hypercall_dispatch()
-        if dispatch is None:
-            vcpu.set_reg(0, -XEN_ENOSYS)        # no Xen ABI in this tree: every call is -ENOSYS
-        else:
-            dispatch(vcpu)
+        hypercall.dispatch(vcpu)
         if vcpu.core is None:                   # the call took the vCPU off its core
-            return hv.idle(core)
+            return hv.sched.leave(core)
         return core.eret()
     if imm == HVC_PSCI:
         _charge(hv, core, "hvc_psci")
         return _psci(hv, core, vcpu)
     _charge(hv, core, "undef")
     return inject_undef(core, (core.elr_hyp - 4) & 0xFFFFFFFF)
-
-
-XEN_ENOSYS = 38
-_DISPATCH = []
-
-
-def _hypercall_dispatch():
-    """hypercall.dispatch (the ABI engineer's module), imported on first use."""
-    if not _DISPATCH:
-        try:
-            from .hypercall import dispatch
-        except ImportError:
-            dispatch = None
-        _DISPATCH.append(dispatch)
-    return _DISPATCH[0]
 
 
 def smc(hv, core, vcpu, syn) -> int:
@@ -141,10 +122,7 @@ def smc(hv, core, vcpu, syn) -> int:
 def _psci(hv, core, vcpu) -> int:
     outcome = vpsci.handle(hv, core, vcpu)
     if outcome == "off":
-        nxt = hv.sched._next(core.cpu_index, None)
-        if nxt is not None:                         # the core's other vCPU takes over
-            return hv.sched.switch(core, None, nxt)
-        return hv.idle(core)
+        return hv.sched.leave(core)
     return core.eret()
 
 

@@ -86,13 +86,13 @@ def _migrate_info_type(hv, core, vcpu):
 
 
 def _system_off(hv, core, vcpu):
-    hv.shutdown(vcpu.domain, 0)
-    return _ret(vcpu, PSCI_SUCCESS)
+    hv.shutdown(vcpu.domain, 0, vcpu)
+    return "off" if vcpu.core is None else _ret(vcpu, PSCI_SUCCESS)
 
 
 def _system_reset(hv, core, vcpu):
-    hv.shutdown(vcpu.domain, 1)
-    return _ret(vcpu, PSCI_SUCCESS)
+    hv.shutdown(vcpu.domain, 1, vcpu)
+    return "off" if vcpu.core is None else _ret(vcpu, PSCI_SUCCESS)
 
 
 def _features(hv, core, vcpu):

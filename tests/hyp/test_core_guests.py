@@ -105,6 +105,21 @@ def test_system_off_of_the_hardware_domain_ends_the_run(hyp_guest):
     assert run.domain.shutdown_reason == 0
 
 
+@pytest.mark.parametrize("cores", [2, 1])
+def test_shutdown_of_a_domu_stops_all_its_vcpus(hyp_guest, cores):
+    """SCHEDOP_shutdown from vCPU 0 while vCPU 1 counts, on the other core
+    (kicked out at its next HYP entry) or waiting for its turn on this one:
+    the domain stops whole, so every core idles and the run ends there --
+    a vCPU left running would spend the budget instead."""
+    from pyxen15.hyp.vcpu import OFFLINE
+    run = hyp_guest("xen-shutdown", vcpus=2, cores=cores, max_insns=BUDGET)
+    assert run.result.reason == "halt", (run.result, run.output)
+    assert "shutting down" in run.output and "shutdown returned" not in run.output
+    assert run.domain.shutdown_reason == 0
+    assert [v.state for v in run.domain.vcpus] == [OFFLINE, OFFLINE]
+    assert run.hv.running == [None] * cores
+
+
 def test_stage2_fault_outside_the_p2m_is_an_abort_for_the_guest(hyp_guest):
     run = hyp_guest("xen-dabt", max_insns=BUDGET)     # 64 MiB board: its heap is at 0x83800000
     assert run.hv.heap[0] <= 0x83F00000 < sum(run.hv.heap)
