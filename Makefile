@@ -2,7 +2,8 @@
 #
 #   make run     set up, build the guests, run the hello guest, the benchmark
 #                on CPython (.venv) and PyPy (.venv-pypy, with the FP one), then
-#                boot Debian's Linux to a shell (PyPy; fetched once)
+#                boot Debian's Linux as dom0 of the Python hypervisor to a
+#                shell (PyPy; fetched once)
 #   make test    set up, build the guests, run the test suite on CPython
 #   make setup   Debian packages + .venv + .venv-pypy (idempotent, fast re-run)
 #   make guests  build the bare-metal guests into guests/build/
@@ -35,10 +36,13 @@ test-pypy: setup guests
 	$(PYPY) -m pytest $(PYTEST_ARGS)
 
 # Linux: Debian's kernel and a busybox initramfs (scripts/fetch-workload.sh
-# fetches them once into .cache/workload), booted on two cores in HYP mode
-# to a shell on UART0.  Ctrl-A X quits; `poweroff -f` in the shell ends it.
+# fetches them once into .cache/workload), booted as dom0 of the Python
+# hypervisor with two vCPUs, to a shell on hvc0 (the hypervisor's console;
+# `make run HYP=none` boots natively, in HYP mode, to a shell on UART0).
+# Ctrl-A X quits; `poweroff -f` in the shell ends it.
 W       := .cache/workload
-BOOTARGS ?= console=ttyAMA0 rdinit=/init
+HYP     ?= python
+BOOTARGS ?= rdinit=/init
 
 run: setup guests
 	.venv/bin/pyxen15 run guests/build/hello.elf
@@ -46,7 +50,7 @@ run: setup guests
 	.venv-pypy/bin/pyxen15 bench --fp
 	bash scripts/fetch-workload.sh $(W) >/dev/null
 	.venv-pypy/bin/pyxen15 boot $(W)/zImage --dtb $(W)/vexpress.dtb --initrd $(W)/initrd.gz \
-	    --append "$(BOOTARGS)"
+	    --hyp $(HYP) --append "$(BOOTARGS)"
 
 clean:
 	$(MAKE) -C guests clean

@@ -205,9 +205,9 @@ BOOT_REASON_TEXT = {"poweroff": None, "reboot": "the guest reset the board",
                     "quit": "quit (Ctrl-A X)", "debug_quit": "quit from the debugger"}
 
 
-# `--hyp none` (the native boot) stays the default until the dom0 boot test
-# (tests/linux/test_dom0_on_pyxen15.py) passes with `--hyp python`.
-DEFAULT_HYP = "none"
+# As with Xen on the board, the kernel boots as dom0 unless told otherwise
+# (`--hyp none`: natively, entered in HYP mode).
+DEFAULT_HYP = "python"
 
 
 @cli.command()

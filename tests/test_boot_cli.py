@@ -11,6 +11,9 @@ from keystone import KS_ARCH_ARM, KS_MODE_ARM, Ks
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STATS = re.compile(r"^pyxen15: (\d+) instructions, [\d.]+ s, [\d.]+ MIPS$")
+# The toy kernels below drive UART0 and the board themselves: a native boot
+# (the default, dom0 of the Python hypervisor, is tests/linux/test_dom0_*).
+NATIVE = ("boot", "--hyp", "none")
 
 # A raw "kernel" (booted at RAM + 0x8000): print 'B' and r2's DTB magic
 # check result, then echo each input byte + 1 until 'q', then power the
@@ -80,13 +83,13 @@ def files(tmp_path):
 
 class TestConsole:
     def test_input_reaches_uart0_and_poweroff_exits_zero(self, files):
-        p = pyxen15("boot", files["kernel"], "--dtb", files["dtb"], "--max-insns", "5000000", stdin=b"abcq")
+        p = pyxen15(*NATIVE, files["kernel"], "--dtb", files["dtb"], "--max-insns", "5000000", stdin=b"abcq")
         assert p.returncode == 0, p.stderr
         assert p.stdout == b"B+bcd"          # '+': r2 held the DTB
         assert STATS.match(p.stderr.decode().strip().splitlines()[-1])
 
     def test_ctrl_a_x_quits_and_prints_the_statistics(self, files):
-        p = pyxen15("boot", files["kernel"], "--dtb", files["dtb"], "--max-insns", "5000000", stdin=b"ab\x01xcd")
+        p = pyxen15(*NATIVE, files["kernel"], "--dtb", files["dtb"], "--max-insns", "5000000", stdin=b"ab\x01xcd")
         assert p.returncode == 0, p.stderr
         # it quits at once: what was typed before it may be echoed, nothing after it
         assert p.stdout in (b"B+", b"B+b", b"B+bc")
@@ -94,13 +97,13 @@ class TestConsole:
         assert STATS.match(lines[-2]) and lines[-1] == "pyxen15: quit (Ctrl-A X)"
 
     def test_the_instruction_budget_ends_with_124(self, files):
-        p = pyxen15("boot", files["kernel"], "--dtb", files["dtb"], "--max-insns", "20000", stdin=b"")
+        p = pyxen15(*NATIVE, files["kernel"], "--dtb", files["dtb"], "--max-insns", "20000", stdin=b"")
         assert p.returncode == 124
         m = STATS.match(p.stderr.decode().strip().splitlines()[0])
         assert m and int(m.group(1)) == 20000
 
     def test_same_inputs_same_output_and_count(self, files):
-        runs = [pyxen15("boot", files["kernel"], "--dtb", files["dtb"], "--rtc-base", "0",
+        runs = [pyxen15(*NATIVE, files["kernel"], "--dtb", files["dtb"], "--rtc-base", "0",
                         "--max-insns", "30000", stdin=b"xyz") for _ in range(2)]
         assert runs[0].stdout == runs[1].stdout == b"B+yz{"
         assert STATS.match(runs[0].stderr.decode().splitlines()[0]).group(1) == \
@@ -165,7 +168,7 @@ class TestBadInput:
             extra = ["--mem", "3G"]
         elif case == "no_dtb_option":
             del args["--dtb"]
-        argv = ["boot", args.pop("kernel")] + [x for kv in args.items() for x in kv] + extra
+        argv = list(NATIVE) + [args.pop("kernel")] + [x for kv in args.items() for x in kv] + extra
         one_error_line(pyxen15(*argv), pattern)
 
 
@@ -176,7 +179,7 @@ class TestTerminal:
         master, slave = pty.openpty()
         before = termios.tcgetattr(slave)
         exe = os.path.join(os.path.dirname(sys.executable), "pyxen15")
-        p = subprocess.Popen([exe, "boot", files["kernel"], "--dtb", files["dtb"], "--max-insns", "50000000"],
+        p = subprocess.Popen([exe, *NATIVE, files["kernel"], "--dtb", files["dtb"], "--max-insns", "50000000"],
                              stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
             out = p.stdout.read1(16)

@@ -116,7 +116,7 @@ def test_boot_debug_walks_the_kernels_own_tables(workload):
     pypy = os.path.join(ROOT, ".venv-pypy", "bin", "python")
     python = pypy if os.path.exists(pypy) else sys.executable
     child = pexpect.spawn(python, ["-m", "pyxen15.cli", "boot", workload["zImage"], "--dtb", workload["dtb"],
-                                   "--initrd", workload["initrd"], "--append", "console=ttyAMA0",
+                                   "--initrd", workload["initrd"], "--hyp", "none", "--append", "console=ttyAMA0",
                                    "--max-insns", "20000000", "--debug"],
                           cwd=ROOT, encoding="utf-8", timeout=300, dimensions=(50, 200))
     child.expect("stopped at its first instruction")

@@ -27,6 +27,7 @@ def one_error_line(p, pattern):
 @pytest.mark.parametrize("extra, pattern", [
     (["--hyp", "python", "--entry", "hyp"], r"--entry is for the native boot"),
     (["--hyp", "python", "--dom0-mem", "512M"], r"--dom0-mem 512 MiB"),
+    (["--dom0-mem", "512M"], r"--dom0-mem 512 MiB"),                 # dom0 is the default
     (["--hyp", "python", "--dom0-mem", "100M", "--mem", "512M", "--smp", "1", "--dom0-vcpus", "2"],
      r"--dom0-vcpus 2: 1 to 1"),
     (["--hyp", "python", "--dom0-mem", "99M"], r"multiple of 2 MiB"),
@@ -37,6 +38,16 @@ def one_error_line(p, pattern):
 def test_bad_dom0_options_are_one_clear_line(workload, extra, pattern):
     p = pyxen15("boot", workload["zImage"], "--dtb", workload["dtb"], *extra)
     one_error_line(p, pattern)
+
+
+def test_the_default_boot_is_dom0_of_the_python_hypervisor(workload):
+    """No --hyp: the kernel boots as dom0 -- it asks for Xen's features, and
+    the closing lines are the hypervisor's trap and hypercall table."""
+    p = pyxen15("boot", workload["zImage"], "--dtb", workload["dtb"], "--initrd", workload["initrd"],
+                "--max-insns", "20000000", timeout=300)
+    err = p.stderr.decode()
+    assert p.returncode == 124, err
+    assert re.search(r"hvc_psci +\d+", err) and re.search(r"xen_version.get_features +1 ", err), err
 
 
 class Stats:
