@@ -21,7 +21,11 @@ vCPU.
 """
 
 import hashlib
+import json
+import os
 import re
+import subprocess
+import sys
 from typing import Dict, List, Tuple
 
 MARKER = b"PYXEN15-INIT-READY"
@@ -177,3 +181,42 @@ def run_dom0(workload, vcpus: int, append: str = DOM0_APPEND, rtc_base: int = 17
     script = ScriptedConsole(m, steps(DOM0_COMMANDS), feed=hv.console.feed)
     result = m.run(max_insns=max_insns)
     return m, result, bytes(script.output), hv
+
+
+# -- a boot in a PyPy child process (pyxen15_session.py) ------------------------------------
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+PYPY = os.path.join(ROOT, ".venv-pypy", "bin", "python")
+BACKSTOP = 1500                  # host seconds; a boot takes 2.5-4 minutes of a core
+
+
+def spawn(workload, smp: int, append: str, out, hash_seed: int, dom0: bool = False, *extra: str):
+    """Start one boot under PyPy (the project's fast runtime) writing its
+    console to `out`.  Each child gets its own string-hash seed: nothing in
+    the model may depend on the order of a set or dict of strings."""
+    runtime = PYPY if os.path.exists(PYPY) else sys.executable
+    env = dict(os.environ, PYTHONHASHSEED=str(hash_seed))
+    argv = [runtime, os.path.join(HERE, "pyxen15_session.py")] + (["--dom0"] if dom0 else []) + list(extra)
+    argv += [str(smp), str(out), workload["zImage"], workload["dtb"], workload["initrd"], append]
+    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+
+
+def collect(p, out, reason: str = "poweroff"):
+    """The child's JSON line and console bytes, once it has ended with `reason`."""
+    try:
+        stdout, stderr = p.communicate(timeout=BACKSTOP)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    assert p.returncode == 0, stderr[-3000:]
+    run = json.loads(stdout.strip().splitlines()[-1])
+    console = out.read_bytes()
+    assert run["reason"] == reason, (run, console[-3000:].decode("utf-8", "replace"))
+    return run, console
+
+
+def busybox(workload) -> bytes:
+    with open(os.path.join(os.path.dirname(workload["initrd"]), "busybox"), "rb") as f:
+        return f.read()
