@@ -263,6 +263,7 @@ def restore(hv, core, vcpu) -> None:
         s.write("HCPTR", HCPTR_TCP10_11)
     vcpu.domain.vgic.flush(vcpu)
     hv.machine.gic.update()
+    vcpu.update_runstate_area()                        # its stage 1 is the core's again
 
 
 def fresh_context(vcpu, pc: int, r0: int, mode: int, thumb: bool) -> dict:

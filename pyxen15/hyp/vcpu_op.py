@@ -41,10 +41,12 @@ def register_vcpu_info(call: Call) -> int:
 
 
 def register_runstate_memory_area(call: Call) -> int:
-    """Accepted and remembered (a guest VA); the area is never written, which
-    reads as "no steal time" (Linux's loop ends on zeros)."""
+    """The area (a guest VA, Linux's per-CPU xen_runstate) is written at
+    once and then each time the vCPU is switched onto its core (vcpu.py),
+    as Xen does; Linux's steal clock reads runnable + offline from it."""
     v = _target(call)
-    v.runstate_va = call.read_struct("vcpu_register_runstate_memory_area", call.args[2])["addr"]
+    v.runstate_va = call.read_struct("vcpu_register_runstate_memory_area", call.args[2])["addr"] & 0xFFFFFFFF
+    v.update_runstate_area()
     return 0
 
 

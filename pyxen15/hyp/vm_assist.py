@@ -1,7 +1,10 @@
 """vm_assist (xen/common/domain.c do_vm_assist): r0 = enable/disable,
 r1 = the VMASST_TYPE_*; Xen/arm knows only runstate_update_flag, which
-Linux enables at late_initcall (the runstate area is never written here,
-so the flag has nothing to change)."""
+Linux enables at late_initcall.  The flag (XEN_RUNSTATE_UPDATE in
+state_entry_time while an update is under way) is there for a reader on
+another vCPU; the runstate area here is written between two of the
+guest's instructions (vcpu.py), so no reader ever sees an update half
+done and the flag would always read clear."""
 
 from .errno import XEN_EINVAL, XEN_ENOSYS
 from .hypercall import Call

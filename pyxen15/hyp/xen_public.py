@@ -201,6 +201,10 @@ LAYOUTS = {l.name: l for l in (
     Layout("evtchn_bind_vcpu", 8, [("port", 0, "I"), ("vcpu", 4, "I")]),
     Layout("vcpu_register_vcpu_info", 16, [("mfn", 0, "Q"), ("offset", 8, "I"), ("rsvd", 12, "I")]),
     Layout("vcpu_register_runstate_memory_area", 8, [("addr", 0, "Q")]),
+    # time[RUNSTATE_running, _runnable, _blocked, _offline], ns in each state
+    Layout("vcpu_runstate_info", 48, [("state", 0, "i"), ("state_entry_time", 8, "Q"),
+                                      ("time_running", 16, "Q"), ("time_runnable", 24, "Q"),
+                                      ("time_blocked", 32, "Q"), ("time_offline", 40, "Q")]),
     Layout("sched_shutdown", 4, [("reason", 0, "I")]),
     Layout("sched_poll", 24, [("ports", 0, "Q"), ("nr_ports", 8, "I"), ("timeout", 16, "Q")]),
     Layout("xen_hvm_param", 16, [("domid", 0, "H"), ("index", 4, "I"), ("value", 8, "Q")]),

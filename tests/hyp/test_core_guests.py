@@ -120,6 +120,23 @@ def test_shutdown_of_a_domu_stops_all_its_vcpus(hyp_guest, cores):
     assert run.hv.running == [None] * cores
 
 
+def test_runstate_area_shows_the_time_a_vcpu_waited_for_its_core(hyp_guest):
+    """vCPU 0's own runstate area (VCPUOP_register_runstate_memory_area),
+    as last written when it was switched back onto its core: sharing one
+    core with a busy vCPU 1 it waited about as long as it ran; alone on its
+    core it never waited.  The times add up to the time since it started."""
+    shared = lines(hyp_guest("xen-runstate", vcpus=2, cores=1, max_insns=3 * BUDGET))
+    alone = lines(hyp_guest("xen-runstate", vcpus=2, max_insns=3 * BUDGET))
+    for got in (shared, alone):
+        assert got["register"] == got["cpu_on"] == got["state"] == "00000000"   # RUNSTATE_running
+        assert got["blocked"] == got["offline"] == "00000000"
+        assert got["bad_area"] == "fffffff2"                                  # -EFAULT
+    ns = {k: int(v, 16) for k, v in shared.items()}
+    assert ns["running"] > 10 ** 6 and ns["runnable"] > 10 ** 6               # slices of 1 ms
+    assert ns["running"] + ns["runnable"] == ns["entry"]                        # since it started at 0
+    assert int(alone["runnable"], 16) == 0 and int(alone["running"], 16) < 10 ** 6
+
+
 def test_stage2_fault_outside_the_p2m_is_an_abort_for_the_guest(hyp_guest):
     run = hyp_guest("xen-dabt", max_insns=BUDGET)     # 64 MiB board: its heap is at 0x83800000
     assert run.hv.heap[0] <= 0x83F00000 < sum(run.hv.heap)
