@@ -371,39 +371,37 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
     def _block_fault(self, block: Block, fault: GuestFault) -> int:
         """A memory access in a block faulted: retire what came before it and
         take the abort at the instruction that made the access."""
-        tb = fault.__traceback__
+        pc, iss, thumb16 = self._unwind(block, fault)
+        return self.take_data_abort(pc, fault.fault, iss, thumb16)
+
+    def _hook_stop(self, block: Block, hook: HookStop) -> int:
+        """A hook raised inside `block`: the PC of the instruction boundary
+        to stop at, with the counts and ITSTATE made to match.  A hook that
+        ran at a boundary (an exception hook, at the vector) says where; one
+        that ran inside an instruction (a memory access, a console write)
+        stops before that instruction, as a precise abort does."""
+        if hook.pc is not None:
+            return hook.pc
+        return self._unwind(block, hook)[0]
+
+    def _unwind(self, block: Block, exc: BaseException) -> tuple:
+        """`exc` was raised inside an instruction of `block`: retire the
+        instructions before it (counts and ITSTATE as at that boundary) and
+        return (pc, iss, thumb16) of the instruction.
+
+        The engine emits every register write of an instruction after its
+        memory accesses (translate.py), so nothing of the instruction
+        itself has happened.  It is found from the block's source line; if
+        that line was the instruction's `return` (a call into the core,
+        such as an SVC that semihosting serves), the counts on the line
+        before it have already run and are undone."""
+        tb = exc.__traceback__
         lineno = 0
         while tb is not None:
             if tb.tb_frame.f_code is block.code:
                 lineno = tb.tb_lineno
             tb = tb.tb_next
         pc, it, n, cycles, iss, thumb16 = block.locate(lineno)
-        self.IT = it
-        self.icount += n
-        self.cycles += cycles
-        return self.take_data_abort(pc, fault.fault, iss, thumb16)
-
-    def _hook_stop(self, block: Block, hook: HookStop) -> int:
-        """A hook raised inside `block`: the PC of the instruction boundary
-        to stop at, with the counts and ITSTATE made to match.
-
-        A hook that ran at a boundary (an exception hook, at the vector)
-        says where.  One that ran inside an instruction (a memory access, a
-        console write) stops before that instruction, as a precise abort
-        does: the engine emits every register write of an instruction after
-        its memory accesses (translate.py).  The instruction is found from
-        the block's source line; if that line was the instruction's
-        `return` (a call into the core, such as a semihosting SVC), the
-        counts on the line before it have already run and are undone."""
-        if hook.pc is not None:
-            return hook.pc
-        tb = hook.__traceback__
-        lineno = 0
-        while tb is not None:
-            if tb.tb_frame.f_code is block.code:
-                lineno = tb.tb_lineno
-            tb = tb.tb_next
-        pc, it, n, cycles, _iss, _thumb16 = block.locate(lineno)
         lines = block.source.splitlines()
         if lineno >= 3 and lines[lineno - 1].lstrip().startswith("return "):
             # `c.icount += n + 1`, `c.cycles += K`, `return ...` (Emitter.leave)
@@ -414,7 +412,7 @@ class Core(VFPRegisters, RegisterState, exceptions.ExceptionsMixin):
             self.icount += n
             self.cycles += cycles
         self.IT = it
-        return pc
+        return pc, iss, thumb16
 
     def _fetch_abort(self, pc: int, fault: GuestFault) -> int:
         """Take a Prefetch Abort, unless the abort vector itself cannot be

@@ -146,3 +146,27 @@ def test_raw_cpsr_write_keeps_data_endianness_in_step():
     m.cpu.cpsr = 0x1D3 | (1 << 9)
     assert m.run(until=CODE + 4, max_insns=100).reason == "until"
     assert m.cpu.r[0] == 0x11223344
+
+
+def test_abort_raised_by_a_call_into_the_core_is_counted_once():
+    """A fault raised from the core call that ends a block (here the SVC's
+    service routine reading guest memory) is precise too: the instructions
+    before the SVC retire once each, the SVC not at all."""
+    from pyxen15.mmu_lpae.faults import Fault, GuestFault
+    m = machine_with("""
+        movs r1, #1
+        movs r2, #2
+        svc #0x123456
+        movs r3, #3
+    """)
+
+    def service(core, imm, pc):
+        raise GuestFault(Fault("translation", 0x00100000, level=1))
+    m.cpu.on_svc = service
+    m.cpu.sys.vbar = CODE + 0x1000
+    cycles = m.cpu.cycles
+    m.run(until=CODE + 0x1010, max_insns=50)
+    assert m.cpu.mode == 0x17 and m.cpu.pc == CODE + 0x1010
+    assert m.cpu.r[14] == CODE + 8 + 8            # LR_abt: the SVC + 8
+    assert m.icount == 2
+    assert m.cpu.cycles - cycles < 20             # two movs and the abort's entry, not the SVC's too
