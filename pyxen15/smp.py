@@ -11,10 +11,12 @@ banked registers see it.  When every core is halted, time jumps straight
 to the next deadline.
 
 What crosses cores: SGIs and SPIs through the GIC, SEV to every core's
-event register (cpu/interrupts.py), stores into code another core has
-translated (each core's TLB shares one record of the code pages, and a
-write to one invalidates the blocks of every core), and the exclusive
-monitors: the cores share one GlobalMonitor, and a core's reservation is
+event register (cpu/interrupts.py), the one system counter their generic
+timers read (timer/generic.py: a core that runs behind another in a round
+never reads a count below one the other has read), stores into code
+another core has translated (each core's TLB shares one record of the code
+pages, and a write to one invalidates the blocks of every core), and the
+exclusive monitors: the cores share one GlobalMonitor, and a core's reservation is
 cleared when its turn ends -- the architecture allows a monitor to be
 cleared at any time (A3.4.4) -- so an LDREX/STREX pair spread over two
 turns fails and retries, and no other core's store can fall between a
@@ -65,6 +67,8 @@ def build_cores(bus, events: Events, n: int, first_tlb: Optional[SoftTLB] = None
         core = Core(tlb, _sysregs_factory(cpu, n), events)
         core.cpu_index = cpu
         core.monitor, core.monitor_id = monitor, cpu
+        if cores:
+            core.timer.counter = cores[0].timer.counter     # one system counter
         cores.append(core)
     if n > 1:
         _share_code_tracking(cores)

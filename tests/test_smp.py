@@ -77,6 +77,37 @@ def test_sev_wakes_a_wfe_on_the_other_core():
     assert m.mem.read(CODE + 0x304, 1) == b"\x77"
 
 
+def test_a_count_read_after_another_cores_is_never_lower():
+    """The one system counter (B8.1.1) across cores that run in turns: core 0
+    reads CNTPCT and publishes it; core 1 reads the published count, then
+    its own, and counts the times its own is lower.  Core 1 runs after
+    core 0 in every round, so its own time is behind what core 0 read; a
+    count from each core's time alone gives core 1 smaller counts, as
+    Linux's timekeeping saw (cycle_last from one vCPU, a read behind it on
+    the other: dom0's 734-second clock jump, issue 8)."""
+    m = Machine(ram_size=16 << 20, smp=2)
+    m.mem.write(CODE, asm(
+        "mrc p15, 0, r0, c0, c0, 5; ands r0, r0, #3; bne 2f;"
+        # core 0: publish its count at 0x80000400 (low word last, so a
+        # 64-bit value core 1 sees is never newer than its low word says)
+        "ldr r4, =0x80000400;"
+        "1: mrrc p15, 0, r0, r1, c14; str r1, [r4, #4]; str r0, [r4]; b 1b;"
+        # core 1: published count, then its own; count inversions at +0x10,
+        # comparisons at +0x14
+        "2: ldr r4, =0x80000400; mov r8, #0; mov r9, #0;"
+        "3: ldr r2, [r4]; ldr r3, [r4, #4]; mrrc p15, 0, r0, r1, c14;"
+        "cmp r2, #0; cmpeq r3, #0; beq 3b;"
+        "add r9, r9, #1; subs r5, r0, r2; sbcs r6, r1, r3; addlt r8, r8, #1;"
+        "str r8, [r4, #0x10]; str r9, [r4, #0x14]; b 3b"))
+    for c in m.cpus:
+        c.pc = CODE
+    m.run(max_insns=400000)
+    inversions = int.from_bytes(m.mem.read(0x80000410, 4), "little")
+    compared = int.from_bytes(m.mem.read(0x80000414, 4), "little")
+    assert compared > 10000                       # many rounds of both cores
+    assert inversions == 0, "%d of %d reads on core 1 were below core 0's" % (inversions, compared)
+
+
 def test_code_written_by_one_core_is_retranslated_on_the_other():
     m = Machine(ram_size=16 << 20, smp=2)
     # core 1 loops on "mov r5, #1" in its own page; core 0, after a delay that

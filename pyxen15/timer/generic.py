@@ -6,6 +6,20 @@ CNTPCT = floor(cycles * counter_hz / core_hz), and CNTVCT = CNTPCT -
 CNTVOFF (B8.1.1, B8.1.2).  The timer's deadlines are the core's own
 (``events.schedule(..., core=)``), so they fire on its clock.
 
+There is one system counter for the board, which every core's timer reads
+(:class:`SystemCounter`; smp.build_cores gives the cores one).  B8.1.1
+makes it a uniform view of time: a count one core has read, and perhaps
+published through memory, is never more than any later read by another
+core.  The cores take turns of a quantum (smp.py), so within a round a
+core that runs later is behind one that ran earlier; counted from its own
+time alone it could read less than the other already did.  Linux's
+timekeeping stores the count of its last update (cycle_last) and takes
+``(now - cycle_last) & mask`` as the time since: a count a few ticks
+back is 2^56 - n ticks, which its multiply wraps into some 734 seconds
+forward (dom0's clock jump, issue 8).  So a read returns at least the
+highest count any core has read: the counter stands still on a core that
+is behind until its own time catches up (at most a quantum).
+
 Three timers are modelled, each a CTL/CVAL/TVAL triple (B8.1.4):
 
     name  registers     counter  interrupt (V2P-CA15 DTB)
@@ -61,6 +75,25 @@ EVNTEN, EVNTDIR, EVNTI_SHIFT = 1 << 2, 1 << 3, 4
 
 def _sext32(v: int) -> int:
     return (v & MASK32) - ((v & 0x80000000) << 1)
+
+
+class SystemCounter:
+    """The system counter (B8.1.1) the generic timers of a board's cores
+    read: `counter_hz` counts per second of virtual time, never less than
+    a count it has already given (see the module docstring)."""
+
+    def __init__(self, counter_hz: int, core_hz: int):
+        self.counter_hz = counter_hz
+        self.core_hz = core_hz
+        self.highest = 0              # the highest count read so far, by any core
+
+    def count(self, cycles: int) -> int:
+        """The count at a core's time `cycles`."""
+        count = cycles * self.counter_hz // self.core_hz
+        if count < self.highest:
+            return self.highest
+        self.highest = count
+        return count
 
 
 class Timer:
@@ -126,6 +159,7 @@ class GenericTimer:
         self.core = core
         self.events = events
         self.counter_hz = counter_hz
+        self.counter = SystemCounter(counter_hz, events.core_hz)    # smp.py shares one
         self.timers: Dict[str, Timer] = {name: Timer(self, name) for name in TIMERS}
         self._stream = {}          # "k" / "h" -> Deadline of the next event-stream tick
         self.reset()
@@ -151,8 +185,8 @@ class GenericTimer:
     # -- counters -------------------------------------------------------------------
 
     def physical_count(self) -> int:
-        """CNTPCT (B8.1.1), from this core's own time."""
-        return self.core.cycles * self.counter_hz // self.events.core_hz
+        """CNTPCT (B8.1.1): the system counter at this core's time."""
+        return self.counter.count(self.core.cycles)
 
     def virtual_count(self) -> int:
         """CNTVCT = CNTPCT - CNTVOFF (B8.1.2)."""

@@ -32,7 +32,8 @@ def test_two_dom0_boots_are_identical_and_pass_the_session_on_hvc0(workload, tmp
     assert run_a["instructions"] == run_b["instructions"], (run_a, run_b)
     assert console_a == console_b
     assert run_a["stats"] == run_b["stats"]
-    session.check(console_a, 2, session.busybox(workload), (RTC_BASE, RTC_BASE + 3600), dom0=True)
+    session.check(console_a, 2, session.busybox(workload), (RTC_BASE, RTC_BASE + 3600), dom0=True,
+                  virtual_time=(RTC_BASE, run_a["virtual_seconds"]))
     stats = run_a["stats"]
     # Linux made the calls of the ABI's Appendix A, through the HVC trap
     assert stats["hypercall"][0] > 0

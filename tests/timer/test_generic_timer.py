@@ -47,6 +47,18 @@ class TestCountersAndControls:
         t.write("CNTKCTL", 0xFFFFFFFF)
         assert t.read("CNTKCTL") == 0x3FF
 
+    def test_the_cores_share_one_counter_that_never_goes_back(self):
+        """Core 1 behind core 0 (as in the later turn of a round) reads at
+        least what core 0 read; once its own time passes, its own count."""
+        m = Machine(ram_size=16 << 20, smp=2)
+        a, b = m.cpus
+        assert a.timer.counter is b.timer.counter
+        a.cycles, b.cycles = 2000000, 1000000                # 2 ms and 1 ms
+        assert a.timer.read("CNTPCT") == 48000
+        assert b.timer.read("CNTPCT") == 48000 and b.timer.read("CNTVCT") == 48000
+        b.cycles = 3000000
+        assert b.timer.read("CNTPCT") == 72000
+
 
 @pytest.mark.parametrize("name", ["p", "v", "hp"])
 class TestTimers:
