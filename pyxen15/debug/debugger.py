@@ -616,8 +616,13 @@ class Debugger(pdb.Pdb):
     def do_timers(self, arg):
         """timers: the generic timer registers of this core and its counters"""
         t = self.cpu.timer
-        self.message("CNTPCT 0x%x  CNTVCT 0x%x" % (t.physical_count(), t.virtual_count()))
-        self.message("\n".join("%-10s 0x%x" % (name, t.read(name)) for name in TIMER_REGS))
+        seen = t.counter.highest
+        try:
+            self.message("CNTPCT 0x%x  CNTVCT 0x%x" % (t.physical_count(), t.virtual_count()))
+            self.message("\n".join("%-10s 0x%x" % (name, t.read(name)) for name in TIMER_REGS))
+        finally:
+            # a look from the debugger must not move the count the cores read next
+            t.counter.highest = seen
 
     def do_cpu(self, arg):
         """cpu [N]: select the core the commands look at"""
