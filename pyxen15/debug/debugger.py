@@ -123,8 +123,9 @@ class Debugger(pdb.Pdb):
     """pdb with machine commands (module docstring)."""
 
     def __init__(self, machine, symbols: Optional[Symbols] = None, max_insns: Optional[int] = None,
-                 stdin=None, stdout=None) -> None:
+                 stdin=None, stdout=None, hv=None) -> None:
         super().__init__(stdin=stdin, stdout=stdout, nosigint=True)
+        self.hv = hv                        # the Python hypervisor, when one runs
         self.reset()                        # bdb's state, as set_trace would make it
         self.prompt = "(pyxen15) "
         self.m = machine
