@@ -206,6 +206,19 @@ def bench(as_json, image, variant, every, repeat, with_fp):
             fp["instructions"], fp["seconds"], fp["mips"], fp["runtime"]))
 
 
+@cli.command("trace-report")
+@click.argument("trace_file", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--plot", "plot_file", type=click.Path(dir_okay=False),
+              help="draw the timeline (traps by class over virtual time, per vCPU) into OUT.png or OUT.svg "
+                   "(needs matplotlib)")
+def trace_report(trace_file, plot_file):
+    """Tables of a --trace file: traps by class, hypercalls by operation,
+    per vCPU, with counts and cycles; and with --plot, its timeline."""
+    from .debug.trace_report import report
+    for line in report(trace_file, plot_file):
+        click.echo(line)
+
+
 # -- pyxen15 boot: Linux on the board (board_vexpress/linux_boot.py) ----------------
 
 BOOT_REASON_TEXT = {"poweroff": None, "reboot": "the guest reset the board",

@@ -2,8 +2,9 @@
 entry into the Python hypervisor, as xentrace records one per event on
 x86 Xen (Xen on ARM has none).
 
-Each line says when (virtual time in ns and the core's cycle count), where
-(physical core, domain, vCPU; none for the idle loop), what (the HSR.EC
+Each line says when (virtual time in ns, the core's cycle count and the
+instructions it has retired), where (physical core, domain, vCPU; none
+for the idle loop), what (the HSR.EC
 class with the ISS decoded by field, cpu/syndrome.py; or the physical
 interrupt), and what the hypervisor did about it: the stats names it
 charged with their cycles (hyp/costs.py's classes, "hc:<family>.<op>" for
@@ -11,10 +12,10 @@ a hypercall), and for a Xen hypercall its number, family, operation and
 the value it returned in r0.  For example (one line each, written
 without spaces)::
 
-    {"t":1204,"cyc":1204,"cpu":0,"dom":1,"vcpu":0,"class":"hvc","ec":18,"il":1,
+    {"t":1204,"cyc":1204,"insns":230,"cpu":0,"dom":1,"vcpu":0,"class":"hvc","ec":18,"il":1,
      "iss":{"imm16":3745},"hc":17,"family":"xen_version","op":"version",
      "ret":262161,"charged":{"hypercall":500,"hc:xen_version.version":100},"cost":600}
-    {"t":90512,"cyc":90512,"cpu":1,"dom":0,"vcpu":1,"class":"irq",
+    {"t":90512,"cyc":90512,"insns":20117,"cpu":1,"dom":0,"vcpu":1,"class":"irq",
      "charged":{"irq":600},"cost":600}
 
 `cost` is the cycles the core's count moved while the hypervisor ran: the
@@ -94,7 +95,7 @@ class TrapTrace:
         current = self.stats.current
         del current[:]
         before = core.cycles
-        rec = {"t": before * 1000000000 // self.hz, "cyc": before, "cpu": core.cpu_index}
+        rec = {"t": before * 1000000000 // self.hz, "cyc": before, "insns": core.icount, "cpu": core.cpu_index}
         if vcpu is not None:
             rec["dom"] = vcpu.domain.domid
             rec["vcpu"] = vcpu.vcpu_id

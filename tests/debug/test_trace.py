@@ -118,3 +118,105 @@ def test_trace_needs_the_hypervisor_and_a_writable_file(tmp_path):
         "pyxen15: error: --trace records the Python hypervisor's traps: it needs --xen (or boot --hyp python)\n")
     p = pyxen15("run", os.path.join(BUILD, "xen-mmio.elf"), "--xen", "--trace", str(tmp_path / "no" / "t"))
     assert p.returncode == 1 and p.stderr.startswith("pyxen15: error: --trace ") and p.stderr.count("\n") == 1
+
+
+# -- trace-report ---------------------------------------------------------------------------------
+
+def png_size_and_text(path):
+    """(width, height, {keyword: text}) of a PNG, from its IHDR and tEXt chunks."""
+    import struct
+    import zlib
+    with open(path, "rb") as f:
+        data = f.read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, size, text = 8, None, {}
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        assert zlib.crc32(kind + body) == struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])[0]
+        if kind == b"IHDR":
+            size = struct.unpack(">II", body[:8])
+        elif kind == b"tEXt":
+            key, _, value = body.partition(b"\0")
+            text[key.decode()] = value.decode("latin-1")
+        pos += 12 + length
+        if kind == b"IEND":
+            break
+    assert size is not None and size[0] > 100 and size[1] > 100
+    return size[0], size[1], text
+
+
+def test_report_tables_and_png(tmp_path):
+    trace, png = str(tmp_path / "t.jsonl"), str(tmp_path / "t.png")
+    xen_run("evtchn2", "--smp", "2", "--trace", trace)
+    p = pyxen15("trace-report", trace, "--plot", png)
+    assert p.returncode == 0, p.stderr
+    out = p.stdout
+    recs = read_trace(trace)
+    assert out.startswith("%d traps from " % len(recs))
+    classes = Counter(r["class"] for r in recs)
+    for name, n in classes.items():
+        assert re.search(r"^  %s +%d +%d " % (name, n, sum(r["cost"] for r in recs if r["class"] == name)),
+                         out, re.M), name
+    assert re.search(r"^  event_channel_op\.send +1 +750 +0$", out, re.M)
+    assert re.search(r"^  d1v0 +\d+ +\d+  hvc \d+", out, re.M) and re.search(r"^  d1v1 +\d+ ", out, re.M)
+    width, height, text = png_size_and_text(png)
+    drawn = text["Description"].split("classes: ")[1].split()
+    assert set(drawn) == set(classes) and {"hvc", "dabt", "wfi"} <= set(drawn)
+    assert "wrote %s: 2 panels, classes %s" % (png, " ".join(drawn)) in out
+
+
+def test_report_svg_has_the_classes_as_text(tmp_path):
+    import xml.etree.ElementTree as ET
+    trace, svg = str(tmp_path / "t.jsonl"), str(tmp_path / "t.svg")
+    xen_run("vtimer", "--trace", trace)
+    p = pyxen15("trace-report", trace, "--plot", svg)
+    assert p.returncode == 0, p.stderr
+    root = ET.parse(svg).getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    words = " ".join("".join(e.itertext()) for e in root.iter("{http://www.w3.org/2000/svg}text"))
+    for name in ("cp15", "dabt", "irq", "wfi", "d1v0", "virtual time (ms)"):
+        assert name in words, (name, words)
+    assert re.search(r"irq \(\d+\)", words)                     # the legend, with the counts
+
+
+@pytest.mark.parametrize("content, error", [
+    (None, "pyxen15: error: cannot read {path}: No such file or directory"),
+    ('{"t": 1}\nnot json\n', "pyxen15: error: {path} line 1 is not a trap record (it needs t, cyc, cpu, class, "
+                             "charged, cost)"),
+    ("", "pyxen15: error: {path} has no trap records"),
+])
+def test_report_bad_input_is_one_line(tmp_path, content, error):
+    path = str(tmp_path / "t.jsonl")
+    if content is not None:
+        with open(path, "w") as f:
+            f.write(content)
+    p = pyxen15("trace-report", path)
+    assert p.returncode == 1 and p.stdout == "" and p.stderr == error.format(path=path) + "\n"
+
+
+def test_report_corrupt_line_and_bad_picture_name(tmp_path):
+    trace = str(tmp_path / "t.jsonl")
+    xen_run("mmio", "--trace", trace)
+    p = pyxen15("trace-report", trace, "--plot", str(tmp_path / "t.gif"))
+    assert p.returncode == 1 and p.stderr == "pyxen15: error: --plot %s: the picture is a .png or an .svg\n" % (
+        tmp_path / "t.gif")
+    with open(trace, "a") as f:
+        f.write('{"t": 5, "cyc": 5, "cpu": 0, "class": "hvc", "char')          # cut short
+    p = pyxen15("trace-report", trace)
+    with open(trace) as f:
+        n = len(f.read().splitlines())
+    assert p.returncode == 1 and p.stderr.startswith("pyxen15: error: %s line %d is not JSON" % (trace, n))
+    assert p.stderr.count("\n") == 1
+
+
+def test_report_without_matplotlib_says_so(tmp_path):
+    trace = str(tmp_path / "t.jsonl")
+    xen_run("mmio", "--trace", trace)
+    code = ("import sys; sys.modules['matplotlib'] = None; from pyxen15.cli import main; "
+            "main(['trace-report', %r, '--plot', %r])" % (trace, str(tmp_path / "t.png")))
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert p.returncode == 1 and p.stderr.startswith("pyxen15: error: --plot needs matplotlib")
+    assert p.stderr.count("\n") == 1
+    p = pyxen15("trace-report", trace)                       # the tables need no matplotlib
+    assert p.returncode == 0 and "traps by class" in p.stdout
