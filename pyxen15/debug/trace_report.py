@@ -148,8 +148,8 @@ def plot(records: List[dict], out: str) -> str:
                              figsize=(10, 0.9 + 0.28 * len(classes) * len(panels) + 0.4 * len(panels)))
     for ax, panel in zip(axes[:, 0], panels):
         mine = [r for r in records if where(r) == panel]
-        rows = [c for c in classes if any(r["class"] == c for r in mine)]
-        for y, c in enumerate(rows):
+        rows = [c for c in classes if any(r["class"] == c for r in mine)][::-1]   # the first on top
+        for y, c in reversed(list(enumerate(rows))):                                # (as in the legend)
             times = [r["t"] / 1e6 for r in mine if r["class"] == c]
             ax.eventplot(times, lineoffsets=y, linelengths=0.8, linewidths=0.8, colors=[colour[c]],
                          label="%s (%d)" % (c, len(times)))
