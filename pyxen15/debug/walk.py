@@ -67,11 +67,16 @@ def describe_short(level: int, desc: int) -> str:
         ("S", 10, 1), ("nG", 11, 1)))
 
 
-def walk_lines(core, va: int, write: bool = False, fetch: bool = False) -> List[str]:
-    """The walk of `va` in the core's current regime, as lines of text."""
+def walk_lines(core, va: int, write: bool = False, fetch: bool = False, guest: bool = False) -> List[str]:
+    """The walk of `va` in the core's current regime, as lines of text;
+    with `guest`, in HYP mode, the PL1&0 regime of the guest that trapped
+    (at the privilege SPSR_hyp says it had): stage 1, then stage 2 under
+    HCR.VM, as the hypervisor reading a guest pointer walks it."""
     va &= 0xFFFFFFFF
-    hyp = core.mode == MODE_HYP
-    user = core.mode == MODE_USR
+    if guest and core.mode == MODE_HYP:
+        hyp, user = False, core.spsr & 0x1F == MODE_USR
+    else:
+        hyp, user = core.mode == MODE_HYP, core.mode == MODE_USR
     mmu = core.tlb.mmu
     access = "fetch" if fetch else ("write" if write else "read")
     out = ["walk 0x%08x (%s, %s regime%s)" % (va, access, "HYP" if hyp else "PL1&0",
