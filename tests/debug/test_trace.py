@@ -220,3 +220,36 @@ def test_report_without_matplotlib_says_so(tmp_path):
     assert p.stderr.count("\n") == 1
     p = pyxen15("trace-report", trace)                       # the tables need no matplotlib
     assert p.returncode == 0 and "traps by class" in p.stdout
+
+
+def test_dom0_boot_trace_and_its_report(workload, tmp_path):
+    """`boot --hyp python --trace` on Debian's kernel as dom0, 100 million
+    instructions in (about a minute on PyPy: past the console's first
+    hypercalls, the vGIC's set-up, the timer's first interrupts and the
+    second vCPU's start), then trace-report's tables and picture."""
+    pypy = os.path.join(ROOT, ".venv-pypy", "bin", "python")
+    python = pypy if os.path.exists(pypy) else sys.executable
+    trace, png = str(tmp_path / "dom0.jsonl"), str(tmp_path / "dom0.png")
+    p = subprocess.run([python, "-m", "pyxen15.cli", "boot", workload["zImage"], "--dtb", workload["dtb"],
+                        "--initrd", workload["initrd"], "--hyp", "python", "--mem", "528M", "--dom0-mem", "512M",
+                        "--rtc-base", "0", "--append", "console=hvc0 rdinit=/init cryptomgr.notests",
+                        "--max-insns", "100000000", "--trace", trace],
+                       capture_output=True, text=True, timeout=600, cwd=ROOT, stdin=subprocess.DEVNULL)
+    assert p.returncode == 124, p.stderr                      # the budget, as asked
+    recs = read_trace(trace)
+    assert {"hvc", "dabt", "wfi", "irq"} <= {r["class"] for r in recs}
+    assert {r["vcpu"] for r in recs if r.get("dom") == 0} == {0, 1}
+    assert any(r.get("family") == "console_io" and r.get("op") == "write" for r in recs)
+    # the closing table and the trace count the same hypercalls
+    closing = dict(re.findall(r"pyxen15:   (console_io\.write) +(\d+) ", p.stderr))
+    assert int(closing["console_io.write"]) == sum(1 for r in recs if hypercall_op(r) == "console_io.write")
+    p = pyxen15("trace-report", trace, "--plot", png)
+    assert p.returncode == 0, p.stderr
+    assert re.search(r"^  console_io\.write +\d+ +\d+ +0$", p.stdout, re.M)
+    assert re.search(r"^  d0v0 +\d+ +\d+  ", p.stdout, re.M) and re.search(r"^  d0v1 +\d+ ", p.stdout, re.M)
+    _, _, text = png_size_and_text(png)
+    assert {"hvc", "dabt", "wfi", "irq"} <= set(text["Description"].split("classes: ")[1].split())
+
+
+def hypercall_op(rec):
+    return rec.get("family", "") + ("." + rec["op"] if "op" in rec else "")
