@@ -124,6 +124,22 @@ class Symbols:
         return self._names[i] + ("+0x%x" % off if off else "")
 
 
+LR_STATES = ("invalid", "pending", "active", "pending+active")
+
+
+def describe_lr(lr: int) -> str:
+    """A GICH_LR by field (GICv2, 5.3.x): VirtualID, State, Priority, Grp1,
+    HW with the PhysicalID the guest's EOI deactivates (else EOI's
+    maintenance request)."""
+    if not lr >> 28 & 3:
+        return "invalid"
+    text = "virtual %d %s priority 0x%02x grp%d" % (lr & 0x3FF, LR_STATES[lr >> 28 & 3], (lr >> 23 & 0x1F) << 3,
+                                                    lr >> 30 & 1)
+    if lr >> 31:
+        return text + " HW -> physical %d" % (lr >> 10 & 0x3FF)
+    return text + (" EOI maintenance" if lr >> 19 & 1 else "")
+
+
 class MachineBreak:
     def __init__(self, number: int, kind: str, text: str, handles: List[int]):
         self.number, self.kind, self.text, self.handles = number, kind, text, handles
@@ -514,6 +530,9 @@ class Debugger(pdb.Pdb):
                     lines += hcall.describe(core, self._vcpu_of(core), syn.imm16)
         else:
             lines.append("%s (no syndrome), return to %s" % (ev.kind, self.describe(ev.return_address)))
+            if ev.kind == "irq":
+                lines.append("GICC cpu%d: highest pending interrupt %d (the handler acknowledges it)" % (
+                    core.cpu_index, self.m.gic.cpu_if[core.cpu_index].highest_pending(3, False) & 0x3FF))
         lines.append("ELR_hyp %s  SPSR_hyp 0x%08x" % (self.describe(core.elr_hyp), core.spsr))
         return lines
 
@@ -662,9 +681,13 @@ class Debugger(pdb.Pdb):
         g = self.m.gic
         n = self.core_index
         state = g.dist.debug_state(n)
-        self.message("GICD (as cpu%d sees it):\n%s" % (n, state if state else "  nothing enabled, pending or active"))
-        self.message("GICC cpu%d: running priority 0x%x" % (n, g.cpu_if[n].running_priority()))
-        self.message("GICH cpu%d list registers: %s" % (n, " ".join("0x%08x" % lr for lr in g.vif[n].lr)))
+        self.message("GICD (as cpu%d sees it):\n%s" % (n, "\n".join("  " + line.strip() for line in state)
+                                                        if state else "  nothing enabled, pending or active"))
+        self.message("GICC cpu%d: running priority 0x%x, highest pending %d" % (
+            n, g.cpu_if[n].running_priority(), g.cpu_if[n].highest_pending(3, False) & 0x3FF))
+        self.message("GICH cpu%d list registers:" % n)
+        for i, lr in enumerate(g.vif[n].lr):
+            self.message("  LR%d 0x%08x  %s" % (i, lr, describe_lr(lr)))
 
     def do_timers(self, arg):
         """timers: the generic timer registers of this core and its counters"""

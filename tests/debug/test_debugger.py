@@ -260,3 +260,32 @@ def test_hypervisor_commands_without_a_hypervisor_are_one_line_errors():
     child.sendline("quit")
     child.expect(pexpect.EOF)
     child.close()
+
+
+def test_virtual_timer_interrupt_through_the_hypervisor_to_the_guests_list_register():
+    """The physical PPI 27 (CNTV) reaches HYP as an IRQ (HCR.IMO); the
+    screen names the pending interrupt; once the handler has run, the
+    guest's IRQ handler is entered with it in a list register, HW = 1."""
+    guest = os.path.join(BUILD, "xen-vtimer.elf")
+    _, insns_plain = xen_plain_run(guest)
+    child = xen_spawn(guest)
+    command(child, "break trap irq")
+    screen = command(child, "cont")
+    assert re.search(r"irq \(no syndrome\), return to 0x8000[0-9a-f]{4} <main\+0x[0-9a-f]+>", screen), screen
+    assert "GICC cpu0: highest pending interrupt 27 (the handler acknowledges it)" in screen
+    gic = command(child, "gic")
+    assert re.search(r"^  27 en=1 pend=1 act=0 ", gic, re.M) and "LR0 0x00000000  invalid" in gic
+    assert re.search(r"CNTV_CTL +0x5\n", command(child, "timers"))        # ENABLE, ISTATUS
+    command(child, "break pc guest_irq_handler")
+    command(child, "clear m1")
+    stop = command(child, "continue")
+    assert "breakpoint at 0x8000028c <guest_irq_handler>" in stop and "cpu0 IRQ " in stop
+    gic = command(child, "gic")
+    assert re.search(r"^  27 en=1 pend=1 act=1 ", gic, re.M)                  # acknowledged by the hypervisor
+    assert re.search(r"LR0 0x9[0-9a-f]{7}  virtual 27 pending priority 0x[0-9a-f]{2} grp0 HW -> physical 27", gic)
+    command(child, "clear m2")
+    child.sendline("cont")
+    child.expect(r"the guest ended: exit \(status 0\), after (\d+) instructions")
+    assert int(child.match.group(1)) == insns_plain
+    child.expect(pexpect.EOF)
+    child.close()
