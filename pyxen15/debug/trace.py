@@ -6,7 +6,7 @@ Each line says when (virtual time in ns, the core's cycle count and the
 instructions it has retired), where (physical core, domain, vCPU; none
 for the idle loop), what (the HSR.EC
 class with the ISS decoded by field, cpu/syndrome.py; or the physical
-interrupt), and what the hypervisor did about it: the stats names it
+interrupt, with the ID the GICC has highest pending), and what the hypervisor did about it: the stats names it
 charged with their cycles (hyp/costs.py's classes, "hc:<family>.<op>" for
 a hypercall), and for a Xen hypercall its number, family, operation and
 the value it returned in r0.  For example (one line each, written
@@ -15,7 +15,7 @@ without spaces)::
     {"t":1204,"cyc":1204,"insns":230,"cpu":0,"dom":1,"vcpu":0,"class":"hvc","ec":18,"il":1,
      "iss":{"imm16":3745},"hc":17,"family":"xen_version","op":"version",
      "ret":262161,"charged":{"hypercall":500,"hc:xen_version.version":100},"cost":600}
-    {"t":90512,"cyc":90512,"insns":20117,"cpu":1,"dom":0,"vcpu":1,"class":"irq",
+    {"t":90512,"cyc":90512,"insns":20117,"cpu":1,"dom":0,"vcpu":1,"class":"irq","intid":27,
      "charged":{"irq":600},"cost":600}
 
 `cost` is the cycles the core's count moved while the hypervisor ran: the
@@ -80,6 +80,7 @@ class TrapTrace:
         self.hz = hv.machine.events.core_hz
         self._encode = json.JSONEncoder(separators=(",", ":")).encode
         self.stats: Optional[TracingStats] = None
+        self.gicc = hv.machine.gic.cpu_if
 
     def install(self) -> "TrapTrace":
         hv = self.hv
@@ -117,6 +118,8 @@ class TrapTrace:
                 rec["ipa"] = ((s.hpfar & 0xFFFFFFF0) << 8) | (s.hdfar & 0xFFF)
         elif vect_offset == VEC_IRQ or vect_offset == VEC_FIQ:
             rec["class"] = "irq" if vect_offset == VEC_IRQ else "fiq"
+            # the interrupt the handler will acknowledge first (a query: nothing changes)
+            rec["intid"] = self.gicc[core.cpu_index].highest_pending(3, False) & 0x3FF
         else:
             rec["class"] = "vector_0x%x" % vect_offset
         pc = traps.handle(hv, core, vect_offset)

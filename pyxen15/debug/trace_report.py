@@ -3,7 +3,8 @@
 
 The tables: traps by class (the trap table's names, hyp/traps.py, WFI and
 WFE apart, physical interrupts as "irq"), hypercalls by family and
-operation (with how many returned an error), and per vCPU (the idle loop
+operation (with how many returned an error), physical interrupts by ID,
+and per vCPU (the idle loop
 of a physical core is a row of its own), each with counts and the cycles
 the hypervisor charged.
 
@@ -25,6 +26,11 @@ REQUIRED = ("t", "cyc", "cpu", "class", "charged", "cost")
 CLASS_ORDER = ("hvc", "dabt", "wfi", "wfe", "irq", "cp15", "cp15_64", "hcptr", "smc", "pabt", "unknown",
                "cp14", "cp14_ls", "cp14_64", "cp10", "bxj", "illegal", "svc", "fiq", "unallocated",
                "pabt_hyp", "dabt_hyp")
+
+
+# the PPIs of the A15's generic timer and GIC (the board's DTB), SPIs by number
+INTID_NAMES = {25: " (GICH maintenance)", 26: " (CNTHP, the hypervisor's timer)", 27: " (CNTV)",
+               29: " (CNTPS)", 30: " (CNTP)", 1023: " (spurious)"}
 
 
 def load(path: str) -> List[dict]:
@@ -104,6 +110,16 @@ def tables(records: List[dict]) -> List[str]:
         rows.append(("total", len(calls), sum(r["cost"] for r in calls),
                      sum(1 for r in calls if r.get("ret", 0) < 0)))
         lines += _table("hypercalls by operation", ("operation", "count", "cycles", "errors"), rows) + [""]
+
+    irqs = [r for r in records if "intid" in r]
+    if irqs:
+        by_id: Dict[int, List[int]] = {}
+        for r in irqs:
+            e = by_id.setdefault(r["intid"], [0, 0])
+            e[0] += 1
+            e[1] += r["cost"]
+        rows = [("%d%s" % (i, INTID_NAMES.get(i, "")), c, cy) for i, (c, cy) in sorted(by_id.items())]
+        lines += _table("physical interrupts by ID", ("interrupt", "count", "cycles"), rows) + [""]
 
     per: Dict[str, Dict[str, int]] = OrderedDict()
     cycles: Dict[str, int] = {}

@@ -83,6 +83,15 @@ def test_trace_records_the_hypercalls_and_their_results(tmp_path):
         assert r["cost"] == sum(r["charged"].values())
 
 
+def test_trace_interrupts_carry_their_id(tmp_path):
+    trace = str(tmp_path / "trace.jsonl")
+    xen_run("vtimer", "--trace", trace)
+    assert [r["intid"] for r in read_trace(trace) if r["class"] == "irq"] == [27, 27, 27, 30]   # CNTV x3, CNTP
+    p = pyxen15("trace-report", trace)
+    assert re.search(r"^  27 \(CNTV\) +3 +1800$", p.stdout, re.M) and re.search(r"^  30 \(CNTP\) +1 +600$", p.stdout,
+                                                                                 re.M), p.stdout
+
+
 def test_trace_data_aborts_carry_the_syndrome_and_the_ipa(tmp_path):
     path = str(tmp_path / "trace.jsonl")
     xen_run("mmio", "--trace", path)
