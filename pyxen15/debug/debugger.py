@@ -298,9 +298,10 @@ class Debugger(pdb.Pdb):
         name = self.symbols.lookup(addr)
         return "0x%08x%s" % (addr, " <%s>" % name if name else "")
 
-    def disassemble(self, core, addr: int) -> str:
-        """The instruction at `addr` (virtual, through the core's translation)."""
-        data = read_virtual(self.m, core, addr, 4 if not core.T else 4)
+    def disassemble(self, core, addr: int, guest: bool = False) -> str:
+        """The instruction at `addr` (virtual, through the core's translation;
+        with `guest`, in HYP mode, the trapped guest's)."""
+        data = read_virtual(self.m, core, addr, 4, guest)
         if data is None:
             return "(cannot read 0x%08x: it does not translate to RAM)" % addr
         if self._cs is None:
@@ -510,7 +511,7 @@ class Debugger(pdb.Pdb):
             thumb = (core.spsr >> 5) & 1
             saved_t, core.T = core.T, thumb
             try:
-                text = self.disassemble(core, at)
+                text = self.disassemble(core, at, guest=True)
             finally:
                 core.T = saved_t
             lines.append("guest pc %s: %s" % (self.describe(at), text))
@@ -518,10 +519,13 @@ class Debugger(pdb.Pdb):
             fields = ["%s=0x%x" % (name, getattr(syn, name)) for name, _, _ in syn.FIELDS]
             if fields:
                 lines.append("  ISS: " + " ".join(fields))
+            # the faulting IPA: HPFAR.FIPA (IPA[39:12]) and the page offset of HDFAR/HIFAR (B3.12.x)
             if syn.ec in (S.EC_DABT_LOWER, S.EC_DABT_HYP):
-                lines.append("HDFAR 0x%08x  HPFAR 0x%08x (IPA 0x%x)" % (s.hdfar, s.hpfar, (s.hpfar >> 4) << 12))
+                lines.append("HDFAR 0x%08x  HPFAR 0x%08x (IPA 0x%x)" % (
+                    s.hdfar, s.hpfar, ((s.hpfar & ~0xF) << 8) | (s.hdfar & 0xFFF)))
             if syn.ec in (S.EC_PABT_LOWER, S.EC_PABT_HYP):
-                lines.append("HIFAR 0x%08x  HPFAR 0x%08x (IPA 0x%x)" % (s.hifar, s.hpfar, (s.hpfar >> 4) << 12))
+                lines.append("HIFAR 0x%08x  HPFAR 0x%08x (IPA 0x%x)" % (
+                    s.hifar, s.hpfar, ((s.hpfar & ~0xF) << 8) | (s.hifar & 0xFFF)))
             if syn.ec == S.EC_HVC:
                 lines.append("HVC #0x%x, r0-r3 0x%08x 0x%08x 0x%08x 0x%08x, r12 0x%08x" % (
                     syn.imm16, core.r[0], core.r[1], core.r[2], core.r[3], core.r[12]))

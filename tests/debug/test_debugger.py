@@ -289,3 +289,23 @@ def test_virtual_timer_interrupt_through_the_hypervisor_to_the_guests_list_regis
     assert int(child.match.group(1)) == insns_plain
     child.expect(pexpect.EOF)
     child.close()
+
+
+def test_mmio_data_abort_screen_the_ipa_with_its_page_offset_and_the_stage_2_fault():
+    guest = os.path.join(BUILD, "xen-mmio.elf")
+    child = xen_spawn(guest)
+    command(child, "break trap dabt")
+    screen = command(child, "cont")                    # ctlr_reset: LDR from GICD_CTLR
+    assert re.search(r"guest pc 0x8000[0-9a-f]{4} <main\+0x[0-9a-f]+>: ldr r1, \[r4\]\n", screen), screen
+    assert "HSR 0x93810007: EC 0x24 Data Abort from a lower mode, IL 1" in screen
+    assert "ISS: isv=0x1 sas=0x2 sse=0x0 srt=0x1 ea=0x0 cm=0x0 s1ptw=0x0 wnr=0x0 dfsc=0x7" in screen
+    walk = command(child, "walk 0x2c001000")
+    assert "fault: translation at level 3, stage 2, IPA 0x2c001000" in walk     # not mapped: emulated
+    command(child, "continue")
+    command(child, "continue")
+    screen = command(child, "continue")                # typer: GICD_TYPER at offset 4
+    assert "HDFAR 0x2c001004  HPFAR 0x002c0010 (IPA 0x2c001004)" in screen, screen
+    child.sendline("quit")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
