@@ -1,4 +1,5 @@
-"""The interactive debugger for bare guests (`pyxen15 run ... --debug`).
+"""The interactive debugger (`pyxen15 run|boot ... --debug`): bare guests,
+guests of their own HYP code, and domains of the Python hypervisor.
 
 A subclass of pdb, so Python stepping works unchanged, with machine
 commands beside pdb's own:
