@@ -208,7 +208,7 @@ def bench(as_json, image, variant, every, repeat, with_fp):
 
 @cli.command("trace-report")
 @click.argument("trace_file", metavar="FILE", type=click.Path(dir_okay=False))
-@click.option("--plot", "plot_file", type=click.Path(dir_okay=False),
+@click.option("--plot", "plot_file", metavar="OUT", type=click.Path(dir_okay=False),
               help="draw the timeline (traps by class over virtual time, per vCPU) into OUT.png or OUT.svg "
                    "(needs matplotlib)")
 def trace_report(trace_file, plot_file):
