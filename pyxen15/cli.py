@@ -109,18 +109,26 @@ def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, sm
     """
     from .machine import Machine
     m = Machine(ram_size=_size(ram_size), semihosting=semihosting, smp=smp)
+    m.reset(hyp=hyp_entry)
     m.hooks.add_console(_stdout)
     _dump_blocks(m, dump_blocks)
     hv = None
-    if as_domain:
-        if hyp_entry or entry is not None or not _is_elf(image):
-            raise PyxenError("--xen runs an ELF as a domain: it takes no --hyp, --entry or raw image")
-        hv = _xen_guest(m, image, smp)
-    elif trace_file:
+    if trace_file and not as_domain:
         raise PyxenError("--trace records the Python hypervisor's traps: it needs --xen (or boot --hyp python)")
+    if as_domain:
+        hv = _xen_guest(m, image, smp, hyp_entry or entry is not None)
+    elif _is_elf(image):
+        m.load_elf(image)
     else:
-        m.reset(hyp=hyp_entry)
-        _load(m, image, load_addr, entry, thumb)
+        m.load_raw(image, load_addr)
+        for cpu in m.cpus:
+            cpu.T = 1 if thumb else 0
+    if entry is not None:
+        if not _in_ram(m, entry):
+            raise PyxenError("entry address 0x%08x is not in RAM" % entry)
+        for cpu in m.cpus:
+            cpu.pc = entry & ~1
+            cpu.T = 1 if (entry & 1 or thumb) else cpu.T
     if debug and gdb_port is not None:
         raise PyxenError("--debug and --gdb are two debuggers: choose one")
     trace = _trace(hv, trace_file)
@@ -313,26 +321,13 @@ def _run_machine(m, max_insns: Optional[int], gdb_port: Optional[int]):
     return stub.serve(max_insns)
 
 
-def _load(m, image: str, load_addr: int, entry: Optional[int], thumb: bool) -> None:
-    if _is_elf(image):
-        m.load_elf(image)
-    else:
-        m.load_raw(image, load_addr)
-        for cpu in m.cpus:
-            cpu.T = 1 if thumb else 0
-    if entry is not None:
-        if not _in_ram(m, entry):
-            raise PyxenError("entry address 0x%08x is not in RAM" % entry)
-        for cpu in m.cpus:
-            cpu.pc = entry & ~1
-            cpu.T = 1 if (entry & 1 or thumb) else cpu.T
-
-
-def _xen_guest(m, image: str, vcpus: int):
+def _xen_guest(m, image: str, vcpus: int, placed: bool):
     """The Python hypervisor on `m` with `image` as domain 1 (not the
     hardware domain): its RAM the first 16 MiB of the board's at IPA ==
     PA, UART0 passed through, vCPU 0 started at the ELF's entry in SVC
     (as tests/hyp's fixture builds the guests/xen guests)."""
+    if placed or not _is_elf(image):
+        raise PyxenError("--xen runs an ELF as a domain: it takes no --hyp, --entry or raw image")
     from .board_vexpress.memmap import RAM_BASE
     from .hyp import Hypervisor
     from .loader import load_elf
