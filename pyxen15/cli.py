@@ -321,7 +321,7 @@ def _run_machine(m, max_insns: Optional[int], gdb_port: Optional[int]):
     return stub.serve(max_insns)
 
 
-def _xen_guest(m, image: str, vcpus: int, placed: bool):
+def _xen_guest(m, image: str, vcpus: int = 1, placed: bool = False):
     """The Python hypervisor on `m` with `image` as domain 1 (not the
     hardware domain): its RAM the first 16 MiB of the board's at IPA ==
     PA, UART0 passed through, vCPU 0 started at the ELF's entry in SVC
