@@ -262,3 +262,34 @@ def test_dom0_boot_trace_and_its_report(workload, tmp_path):
 
 def hypercall_op(rec):
     return rec.get("family", "") + ("." + rec["op"] if "op" in rec else "")
+
+
+def test_a_continued_hypercall_is_one_line_per_execution_of_the_hvc(tmp_path):
+    """A 3000-byte console_io write goes out 1024 bytes a call: the HVC is
+    executed three times (hypercall_create_continuation), so the trace
+    has three lines, the first two marked continued and without a
+    result, the last with the call's 0."""
+    sys.path.insert(0, os.path.join(ROOT, "tests", "cpu"))
+    from snippets import assemble
+    from pyxen15.board_vexpress.memmap import RAM_BASE
+    from pyxen15.debug.trace import TrapTrace
+    from pyxen15.hyp import Hypervisor
+    from pyxen15.machine import Machine
+    m = Machine(ram_size=64 << 20)
+    out = []
+    m.hooks.add_console(out.append)
+    hv = Hypervisor(m)
+    hv.attach()
+    d = hv.create_domain(0, [(RAM_BASE, RAM_BASE, 16 << 20)], 1)
+    buf = RAM_BASE + 0x100000
+    m.mem.write(buf, b"x" * 3000)
+    code = assemble("movw r0, #0\nmovw r1, #3000\nmovw r2, #0\nmovt r2, #0x8010\nmovw r12, #18", addr=RAM_BASE)
+    m.mem.write(RAM_BASE, code + (0xE140EA71).to_bytes(4, "little") + assemble("b .", addr=RAM_BASE + 24))
+    hv.start_vcpu(d.vcpus[0], RAM_BASE)
+    trace = TrapTrace(hv, str(tmp_path / "t.jsonl")).install()
+    m.run(max_insns=40)
+    trace.close()
+    calls = read_trace(str(tmp_path / "t.jsonl"))
+    assert [(r["family"], r["op"], r.get("continued"), r.get("ret")) for r in calls] == [
+        ("console_io", "write", 1, None), ("console_io", "write", 1, None), ("console_io", "write", None, 0)]
+    assert b"".join(out) == b"x" * 3000
