@@ -3,19 +3,19 @@ entry into the Python hypervisor, as xentrace records one per event on
 x86 Xen (Xen on ARM has none).
 
 Each line says when (virtual time in ns, the core's cycle count and the
-instructions it has retired), where (physical core, domain, vCPU; none
-for the idle loop), what (the HSR.EC
+instructions it has retired), where (physical core, domain, vCPU and the
+guest instruction that trapped; none for the idle loop), what (the HSR.EC
 class with the ISS decoded by field, cpu/syndrome.py; or the physical
-interrupt, with the ID the GICC has highest pending), and what the hypervisor did about it: the stats names it
-charged with their cycles (hyp/costs.py's classes, "hc:<family>.<op>" for
-a hypercall), and for a Xen hypercall its number, family, operation and
-the value it returned in r0.  For example (one line each, written
-without spaces)::
+interrupt, with the ID the GICC has highest pending), and what the
+hypervisor did about it: the stats names it charged with their cycles
+(hyp/costs.py's classes, "hc:<family>.<op>" for a hypercall), and for a
+Xen hypercall its number, family, operation and the value it returned in
+r0.  For example (one line each, written without spaces)::
 
-    {"t":1204,"cyc":1204,"insns":230,"cpu":0,"dom":1,"vcpu":0,"class":"hvc","ec":18,"il":1,
+    {"t":1204,"cyc":1204,"insns":230,"cpu":0,"dom":1,"vcpu":0,"pc":2147484348,"class":"hvc","ec":18,"il":1,
      "iss":{"imm16":3745},"hc":17,"family":"xen_version","op":"version",
      "ret":262161,"charged":{"hypercall":500,"hc:xen_version.version":100},"cost":600}
-    {"t":90512,"cyc":90512,"insns":20117,"cpu":1,"dom":0,"vcpu":1,"class":"irq","intid":27,
+    {"t":90512,"cyc":90512,"insns":20117,"cpu":1,"dom":0,"vcpu":1,"pc":3225550312,"class":"irq","intid":27,
      "charged":{"irq":600},"cost":600}
 
 `cost` is the cycles the core's count moved while the hypervisor ran: the
@@ -101,6 +101,7 @@ class TrapTrace:
         if vcpu is not None:
             rec["dom"] = vcpu.domain.domid
             rec["vcpu"] = vcpu.vcpu_id
+            rec["pc"] = core.elr_hyp        # the trapping instruction (an interrupt's: the next one)
         hcall = None
         if vect_offset == VEC_HYPTRAP:
             hsr = core.sys.hsr
@@ -112,7 +113,8 @@ class TrapTrace:
             if syn.ec == EC_HVC and syn.imm16 == HVC_XEN and vcpu is not None:
                 hcall = vcpu.get_reg(12)
                 rec["hc"] = hcall
-                hvc_at = (core.elr_hyp - 4) & 0xFFFFFFFF
+                hvc_at = (core.elr_hyp - 4) & 0xFFFFFFFF     # HVC returns past itself (4 bytes, A32 and T32)
+                rec["pc"] = hvc_at
             elif syn.ec == EC_DABT_LOWER:              # a stage-2 data abort: where
                 s = core.sys
                 rec["hdfar"] = s.hdfar

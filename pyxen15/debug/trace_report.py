@@ -4,7 +4,7 @@
 The tables: traps by class (the trap table's names, hyp/traps.py, WFI and
 WFE apart, physical interrupts as "irq"), hypercalls by family and
 operation (with how many returned an error), physical interrupts by ID,
-and per vCPU (the idle loop
+the guest instructions that trap most, and per vCPU (the idle loop
 of a physical core is a row of its own), each with counts and the cycles
 the hypervisor charged.
 
@@ -22,6 +22,7 @@ from typing import Dict, List, Tuple
 from ..errors import PyxenError
 
 REQUIRED = ("t", "cyc", "cpu", "class", "charged", "cost")
+TOP_PCS = 10
 # A fixed colour per class (matplotlib's tab10, in this order), so pictures compare
 CLASS_ORDER = ("hvc", "dabt", "wfi", "wfe", "irq", "cp15", "cp15_64", "hcptr", "smc", "pabt", "unknown",
                "cp14", "cp14_ls", "cp14_64", "cp10", "bxj", "illegal", "svc", "fiq", "unallocated",
@@ -120,6 +121,18 @@ def tables(records: List[dict]) -> List[str]:
             e[1] += r["cost"]
         rows = [("%d%s" % (i, INTID_NAMES.get(i, "")), c, cy) for i, (c, cy) in sorted(by_id.items())]
         lines += _table("physical interrupts by ID", ("interrupt", "count", "cycles"), rows) + [""]
+
+    at: Dict[Tuple[str, int], List[int]] = {}
+    for r in records:
+        if "pc" in r and r["class"] != "irq":
+            e = at.setdefault((r["class"], r["pc"]), [0, 0])
+            e[0] += 1
+            e[1] += r["cost"]
+    if at:
+        top = sorted(at.items(), key=lambda kv: (-kv[1][0], kv[0]))[:TOP_PCS]
+        rows = [("0x%08x" % pc, name, c, cy) for (name, pc), (c, cy) in top]
+        lines += _table("the guest instructions that trap most",
+                        ("pc", "class", "count", "cycles"), rows) + [""]
 
     per: Dict[str, Dict[str, int]] = OrderedDict()
     cycles: Dict[str, int] = {}

@@ -92,6 +92,13 @@ def test_trace_records_the_hypercalls_and_their_results(tmp_path):
     for r in calls:
         assert r["charged"]["hypercall"] == 500
         assert r["cost"] == sum(r["charged"].values())
+    # each line's pc is an HVC #0xEA1 of the guest's (its disassembly, built beside the ELF)
+    with open(os.path.join(BUILD, "xen-hypercall.dis")) as f:
+        hvcs = {int(m.group(1), 16) for m in re.finditer(r"^([0-9a-f]{8}):\s+e140ea71\s", f.read(), re.M)}
+    assert hvcs and {r["pc"] for r in calls} <= hvcs
+    p = pyxen15("trace-report", path)
+    assert re.search(r"^the guest instructions that trap most\n  pc +class +count +cycles\n  0x%08x  hvc +1 +600$"
+                     % calls[0]["pc"], p.stdout, re.M), p.stdout
 
 
 def test_trace_interrupts_carry_their_id(tmp_path):
