@@ -64,6 +64,9 @@ def cli() -> None:
 def _debugging_options(command):
     """The options `run` and `boot` share for looking inside a run (debug/)."""
     for option in reversed([
+            click.option("--trace", "trace_file", type=click.Path(dir_okay=False),
+                         help="write one JSON line per trap the Python hypervisor handles into this file "
+                              "(pyxen15 trace-report reads it)"),
             click.option("--dump-blocks", type=click.Path(file_okay=False),
                          help="write every translated block's Python source (with disassembly) into this directory"),
             click.option("--gdb", "gdb_port", type=click.IntRange(0, 65535),
@@ -94,9 +97,11 @@ def _debugging_options(command):
 @click.option("--regs-out", type=click.Path(dir_okay=False, writable=True),
               help="write the final registers to this JSON file")
 @click.option("--stats", is_flag=True, help="print instructions, cycles and MIPS to stderr")
+@click.option("--xen", "as_domain", is_flag=True,
+              help="run the ELF as domain 1 of the Python hypervisor, one vCPU per core (guests/xen)")
 @_debugging_options
 def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, smp, thumb, regs_out,
-        stats, dump_blocks, gdb_port, debug, symbols):
+        stats, as_domain, trace_file, dump_blocks, gdb_port, debug, symbols):
     """Run a bare-metal ELF or raw binary on the Versatile Express model.
 
     UART0 output goes to stdout.  The exit status is the guest's semihosting
@@ -107,7 +112,12 @@ def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, sm
     m.reset(hyp=hyp_entry)
     m.hooks.add_console(_stdout)
     _dump_blocks(m, dump_blocks)
-    if _is_elf(image):
+    hv = None
+    if trace_file and not as_domain:
+        raise PyxenError("--trace records the Python hypervisor's traps: it needs --xen (or boot --hyp python)")
+    if as_domain:
+        hv = _xen_guest(m, image, smp, hyp_entry or entry is not None)
+    elif _is_elf(image):
         m.load_elf(image)
     else:
         m.load_raw(image, load_addr)
@@ -121,13 +131,18 @@ def run(image, entry, load_addr, max_insns, ram_size, semihosting, hyp_entry, sm
             cpu.T = 1 if (entry & 1 or thumb) else cpu.T
     if debug and gdb_port is not None:
         raise PyxenError("--debug and --gdb are two debuggers: choose one")
+    trace = _trace(hv, trace_file)
     start = time.perf_counter()
-    if debug:
-        from .debug.debugger import Debugger, Symbols
-        syms = Symbols.load(symbols) if symbols else (Symbols.load(image) if _is_elf(image) else None)
-        result = Debugger(m, syms, max_insns).main_loop()
-    else:
-        result = _run_machine(m, max_insns, gdb_port)
+    try:
+        if debug:
+            from .debug.debugger import Debugger, Symbols
+            syms = Symbols.load(symbols) if symbols else (Symbols.load(image) if _is_elf(image) else None)
+            result = Debugger(m, syms, max_insns, hv=hv).main_loop()
+        else:
+            result = _run_machine(m, max_insns, gdb_port)
+    finally:
+        if trace is not None:
+            trace.close()
     elapsed = time.perf_counter() - start
     sys.stdout.flush()
     if regs_out:
@@ -199,6 +214,19 @@ def bench(as_json, image, variant, every, repeat, with_fp):
             fp["instructions"], fp["seconds"], fp["mips"], fp["runtime"]))
 
 
+@cli.command("trace-report")
+@click.argument("trace_file", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--plot", "plot_file", metavar="OUT", type=click.Path(dir_okay=False),
+              help="draw the timeline (traps by class over virtual time, per vCPU) into OUT.png or OUT.svg "
+                   "(needs matplotlib)")
+def trace_report(trace_file, plot_file):
+    """Tables of a --trace file: traps by class, hypercalls by operation,
+    per vCPU, with counts and cycles; and with --plot, its timeline."""
+    from .debug.trace_report import report
+    for line in report(trace_file, plot_file):
+        click.echo(line)
+
+
 # -- pyxen15 boot: Linux on the board (board_vexpress/linux_boot.py) ----------------
 
 BOOT_REASON_TEXT = {"poweroff": None, "reboot": "the guest reset the board",
@@ -228,7 +256,7 @@ DEFAULT_HYP = "python"
               help="the PL031's time at boot, in seconds since 1970 (default: the host's time)")
 @_debugging_options
 def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, hyp, dom0_mem, dom0_vcpus, max_insns,
-         rtc_base, dump_blocks, gdb_port, debug, symbols):
+         rtc_base, trace_file, dump_blocks, gdb_port, debug, symbols):
     """Boot a Linux kernel (zImage, Image or ELF vmlinux) on the board,
     natively or as dom0 of the Python hypervisor.
 
@@ -245,17 +273,22 @@ def boot(kernel, dtb, initrd, bootargs, mem, smp, entry_mode, hyp, dom0_mem, dom
                              _size(dom0_mem) if dom0_mem is not None else None, dom0_vcpus, rtc_base)
     m.hooks.add_console(_stdout)
     _dump_blocks(m, dump_blocks)
+    if trace_file and hv is None:
+        raise PyxenError("--trace records the Python hypervisor's traps: it needs --hyp python")
+    trace = _trace(hv, trace_file)
     start = time.perf_counter()
     try:
         if debug:
             # the terminal is the debugger's: the guest's console has no input
             from .debug.debugger import Debugger, Symbols
-            result = Debugger(m, Symbols.load(symbols) if symbols else None, max_insns).main_loop()
+            result = Debugger(m, Symbols.load(symbols) if symbols else None, max_insns, hv=hv).main_loop()
         else:
             with HostConsole(m, sys.stdin.fileno() if _has_stdin() else -1, flush=sys.stdout.flush, feed=feed):
                 result = _run_machine(m, max_insns, gdb_port)
     finally:
         elapsed = time.perf_counter() - start
+        if trace is not None:
+            trace.close()
         sys.stdout.flush()
         _boot_stats(m, elapsed)
         if hv is not None:
@@ -286,6 +319,36 @@ def _run_machine(m, max_insns: Optional[int], gdb_port: Optional[int]):
     stub = GdbStub(m, gdb_port)
     click.echo("pyxen15: waiting for gdb on port %d (target remote :%d)" % (stub.port, stub.port), err=True)
     return stub.serve(max_insns)
+
+
+def _xen_guest(m, image: str, vcpus: int = 1, placed: bool = False):
+    """The Python hypervisor on `m` with `image` as domain 1 (not the
+    hardware domain): its RAM the first 16 MiB of the board's at IPA ==
+    PA, UART0 passed through, vCPU 0 started at the ELF's entry in SVC
+    (as tests/hyp's fixture builds the guests/xen guests)."""
+    if placed or not _is_elf(image):
+        raise PyxenError("--xen runs an ELF as a domain: it takes no --hyp, --entry or raw image")
+    from .board_vexpress.memmap import RAM_BASE
+    from .hyp import Hypervisor
+    from .loader import load_elf
+    hv = Hypervisor(m)
+    hv.attach()
+    d = hv.create_domain(1, [(RAM_BASE, RAM_BASE, min(16 << 20, m.ram.size // 2))], vcpus)
+    d.p2m.map(UART0_BASE, UART0_BASE, 0x1000, device=True, executable=False)
+    entry, thumb = load_elf(image, m.mem)
+    hv.start_vcpu(d.vcpus[0], entry, thumb=thumb)
+    return hv
+
+
+UART0_BASE = 0x1C090000
+
+
+def _trace(hv, path: Optional[str]):
+    """--trace: the hypervisor's traps into `path` (debug/trace.py), or None."""
+    if not path:
+        return None
+    from .debug.trace import TrapTrace
+    return TrapTrace(hv, path).install()
 
 
 def _dump_blocks(m, directory: Optional[str]) -> None:

@@ -81,9 +81,10 @@ pick_cpython() {
     exit 1
 }
 
-# make_venv DIR INTERPRETER
+# make_venv DIR INTERPRETER [EXTRA PIP PACKAGES...]
 make_venv() {
     local dir=$1 interp=$2 stamp="$1/.pyxen15-setup"
+    shift 2
     if [ -x "$dir/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_stamp" ]; then
         log "$dir up to date"
         return
@@ -97,11 +98,13 @@ make_venv() {
     rm -f "$stamp"
     # An editable (PEP 660) install needs a recent pip; the venv's bundled one
     # (Debian's PyPy ships pip 23.0) is new enough, so no upgrade step.
-    "$dir/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT" </dev/null
+    "$dir/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT" "$@" </dev/null
     echo "$want_stamp" > "$stamp"
 }
 
-make_venv .venv "$(pick_cpython)"
+# matplotlib draws `pyxen15 trace-report --plot` (CPython only: under PyPy it
+# would build numpy from source, and the report is not a long run)
+make_venv .venv "$(pick_cpython)" matplotlib
 make_venv .venv-pypy pypy3
 
 log "done: .venv ($(.venv/bin/python -c 'import platform; print(platform.python_version())')), .venv-pypy ($(.venv-pypy/bin/python -c 'import sys; print("PyPy %d.%d.%d" % sys.pypy_version_info[:3])'))"

@@ -1,4 +1,5 @@
-"""The interactive debugger for bare guests (`pyxen15 run ... --debug`).
+"""The interactive debugger (`pyxen15 run|boot ... --debug`): bare guests,
+guests of their own HYP code, and domains of the Python hypervisor.
 
 A subclass of pdb, so Python stepping works unchanged, with machine
 commands beside pdb's own:
@@ -6,6 +7,8 @@ commands beside pdb's own:
     break pc ADDR|SYMBOL        stop before the instruction at a virtual address
     break trap CLASS|EC         stop at an exception to HYP mode, by class
                                 (hvc, smc, dabt, pabt, wfi, cp15, ...) or HSR.EC
+    break hcall NAME[.OP]|NUMBER   stop at a Xen hypercall by family (and sub-op),
+                                e.g. event_channel_op, event_channel_op.send, 32
     break console REGEX         stop when the console output matches
     watch ADDR [LEN] [r|w|rw] [phys]   stop before a data access (virtual or physical)
     breaks / clear mN           list / delete machine breakpoints
@@ -13,6 +16,9 @@ commands beside pdb's own:
     sysregs [NAME...]           system registers by name
     walk VA [read|write|fetch]  the stage-1 and stage-2 walk, descriptor by descriptor
     gic / timers                the GIC state that matters / the generic timers
+    domains / vcpus             the Python hypervisor's domains, and their vCPUs (state,
+                                physical core, PC, mode)
+    evtchn [DOMID]              a domain's event channels: binding, pending and masked bits
     stepi [N] / until ADDR / cont   run the guest: N instructions, to an address, on
 
 `continue` (`c`) is `cont`; pdb's `step`, `next`, `p`, `pp`, `where`... are
@@ -24,6 +30,11 @@ HYP code handles it.  When the Python hypervisor does (``Core.hyp_trap``),
 a trap breakpoint stops in Python instead, in the exception entry just
 before the call to the handler: pdb's `step` goes into it, and `continue`
 or `finish` returns to the guest; stepi/until wait until then.
+Under the Python hypervisor (`run --xen`, `boot --hyp python`) the trap
+screen decodes a hypercall (hcall.py: the family, the sub-op, the
+arguments by the ABI's names, the structure one points at), and `walk`
+at a trap walks the guest's PL1&0 regime, stage 1 then stage 2 (`walk VA
+hyp` for the HYP regime's own).
 A console match stops at the next block boundary, after the byte is out.
 Ctrl-C while the guest runs stops it at the next block boundary.
 """
@@ -37,7 +48,7 @@ import sys
 from typing import Dict, List, Optional, Tuple
 
 from ..cpu.core import StopRun
-from ..cpu.state import MODE_NAMES, MODE_USR
+from ..cpu.state import MODE_HYP, MODE_NAMES, MODE_USR
 from ..cpu import syndrome as S
 from .walk import read_virtual, walk_lines
 
@@ -114,6 +125,22 @@ class Symbols:
         return self._names[i] + ("+0x%x" % off if off else "")
 
 
+LR_STATES = ("invalid", "pending", "active", "pending+active")
+
+
+def describe_lr(lr: int) -> str:
+    """A GICH_LR by field (GICv2, 5.3.x): VirtualID, State, Priority, Grp1,
+    HW with the PhysicalID the guest's EOI deactivates (else EOI's
+    maintenance request)."""
+    if not lr >> 28 & 3:
+        return "invalid"
+    text = "virtual %d %s priority 0x%02x grp%d" % (lr & 0x3FF, LR_STATES[lr >> 28 & 3], (lr >> 23 & 0x1F) << 3,
+                                                    lr >> 30 & 1)
+    if lr >> 31:
+        return text + " HW -> physical %d" % (lr >> 10 & 0x3FF)
+    return text + (" EOI maintenance" if lr >> 19 & 1 else "")
+
+
 class MachineBreak:
     def __init__(self, number: int, kind: str, text: str, handles: List[int]):
         self.number, self.kind, self.text, self.handles = number, kind, text, handles
@@ -123,8 +150,10 @@ class Debugger(pdb.Pdb):
     """pdb with machine commands (module docstring)."""
 
     def __init__(self, machine, symbols: Optional[Symbols] = None, max_insns: Optional[int] = None,
-                 stdin=None, stdout=None) -> None:
+                 stdin=None, stdout=None, hv=None) -> None:
         super().__init__(stdin=stdin, stdout=stdout, nosigint=True)
+        self.hv = hv                        # the Python hypervisor, when one runs
+        self._trap_event = None             # the exception entry a trap breakpoint stopped at
         self.reset()                        # bdb's state, as set_trace would make it
         self.prompt = "(pyxen15) "
         self.m = machine
@@ -163,7 +192,8 @@ class Debugger(pdb.Pdb):
         self._loop_frame = sys._getframe()
         self.message("pyxen15 debugger: the guest is stopped at its first instruction; "
                      "`help` lists the commands (machine ones: break pc/trap/console, watch, "
-                     "regs, sysregs, walk, gic, timers, stepi, until, cont)")
+                     "regs, sysregs, walk, gic, timers, stepi, until, cont%s)" % (
+                         "; the hypervisor's: break hcall, domains, vcpus, evtchn" if self.hv is not None else ""))
         self.show_location()
         while self.result is None:
             self.action = None
@@ -269,9 +299,10 @@ class Debugger(pdb.Pdb):
         name = self.symbols.lookup(addr)
         return "0x%08x%s" % (addr, " <%s>" % name if name else "")
 
-    def disassemble(self, core, addr: int) -> str:
-        """The instruction at `addr` (virtual, through the core's translation)."""
-        data = read_virtual(self.m, core, addr, 4 if not core.T else 4)
+    def disassemble(self, core, addr: int, guest: bool = False) -> str:
+        """The instruction at `addr` (virtual, through the core's translation;
+        with `guest`, in HYP mode, the trapped guest's)."""
+        data = read_virtual(self.m, core, addr, 4, guest)
         if data is None:
             return "(cannot read 0x%08x: it does not translate to RAM)" % addr
         if self._cs is None:
@@ -304,7 +335,7 @@ class Debugger(pdb.Pdb):
         self.message("machine breakpoint m%d: %s %s" % (b.number, kind, text))
 
     def do_break(self, arg):
-        """break pc ADDR|SYMBOL | break trap CLASS|EC | break console REGEX
+        """break pc ADDR|SYMBOL | break trap CLASS|EC | break hcall NAME[.OP]|NUMBER | break console REGEX
         (anything else: pdb's own break, for Python code)"""
         word, _, rest = arg.strip().partition(" ")
         try:
@@ -318,6 +349,12 @@ class Debugger(pdb.Pdb):
                 h = self.m.hooks.add_exception(
                     lambda core, ev, ecs=ecs, label=label: self._trap_hit(core, ev, ecs), hyp_only=True)
                 self._add_break("trap", label, [h])
+                return
+            if word == "hcall":
+                number, subop, label = self._hcall(rest.strip())
+                h = self.m.hooks.add_exception(
+                    lambda core, ev, n=number, op=subop: self._hcall_hit(core, ev, n, op), hyp_only=True)
+                self._add_break("hcall", label, [h])
                 return
             if word == "console":
                 pattern = re.compile(rest.strip())
@@ -342,6 +379,30 @@ class Debugger(pdb.Pdb):
             raise ValueError("unknown trap class %r (one of %s, irq, fiq, or an HSR.EC number)" % (
                 text, ", ".join(sorted(TRAP_CLASSES))))
         return (ec,), "EC 0x%02x" % ec
+
+    def _hcall(self, text: str):
+        """(number, sub-op or None, label) of `break hcall`'s argument."""
+        from . import hcall
+        if not text:
+            raise ValueError("break hcall NAME[.OP]|NUMBER, e.g. event_channel_op or 32")
+        family_text, _, op_text = text.partition(".")
+        number = hcall.family_number(family_text)
+        family = hcall.families().get(number, "hypercall %d" % number)
+        if not op_text:
+            return number, None, "%s (%d)" % (family, number)
+        subop = hcall.subop_number(family, op_text)
+        return number, subop, "%s.%s (%d, r0=%d)" % (family, hcall.subops(family).get(subop, op_text), number, subop)
+
+    def _hcall_hit(self, core, ev, number: int, subop) -> None:
+        from . import hcall
+        syn = ev.syndrome
+        if syn is None or syn.ec != S.EC_HVC:
+            return
+        if hcall.matches(core, self._vcpu_of(core), syn.imm16, number, subop):
+            self._trap_hit(core, ev, (S.EC_HVC,))
+
+    def _vcpu_of(self, core):
+        return self.hv.running[core.cpu_index] if self.hv is not None else None
 
     def do_watch(self, arg):
         """watch ADDR [LEN] [r|w|rw] [phys]: stop before a data access to [ADDR, ADDR+LEN)"""
@@ -403,8 +464,9 @@ class Debugger(pdb.Pdb):
             hit = ev.kind == ecs
         else:
             hit = ev.syndrome is not None and ev.syndrome.ec in ecs
-        if not hit:
-            return
+        if not hit or ev is self._trap_event:
+            return                              # (two breakpoints on one trap: one stop)
+        self._trap_event = ev
         screen = "\n".join(self.trap_screen(core, ev))
         if core.hyp_trap is None:
             self._stop(screen, core)          # the guest's own HYP code: stop at its vector
@@ -437,8 +499,10 @@ class Debugger(pdb.Pdb):
         """What happened, on one screen: the core, the guest's instruction,
         the syndrome by field, the fault addresses."""
         s = core.sys
-        lines = ["=== trap to HYP: cpu%d, from %s mode, vector %s ===" % (
-            core.cpu_index, MODE_NAMES.get(ev.from_mode, "?").upper(), self.describe(ev.vector))]
+        vcpu = self._vcpu_of(core)
+        lines = ["=== trap to HYP: cpu%d%s, from %s mode, vector %s ===" % (
+            core.cpu_index, "" if vcpu is None else " (domain %d vCPU %d)" % (vcpu.domain.domid, vcpu.vcpu_id),
+            MODE_NAMES.get(ev.from_mode, "?").upper(), self.describe(ev.vector))]
         syn = ev.syndrome
         if syn is not None:
             # the trapping instruction: ELR_hyp for traps and aborts; the one before it for HVC/SVC
@@ -448,7 +512,7 @@ class Debugger(pdb.Pdb):
             thumb = (core.spsr >> 5) & 1
             saved_t, core.T = core.T, thumb
             try:
-                text = self.disassemble(core, at)
+                text = self.disassemble(core, at, guest=True)
             finally:
                 core.T = saved_t
             lines.append("guest pc %s: %s" % (self.describe(at), text))
@@ -456,15 +520,24 @@ class Debugger(pdb.Pdb):
             fields = ["%s=0x%x" % (name, getattr(syn, name)) for name, _, _ in syn.FIELDS]
             if fields:
                 lines.append("  ISS: " + " ".join(fields))
+            # the faulting IPA: HPFAR.FIPA (IPA[39:12]) and the page offset of HDFAR/HIFAR (B3.12.x)
             if syn.ec in (S.EC_DABT_LOWER, S.EC_DABT_HYP):
-                lines.append("HDFAR 0x%08x  HPFAR 0x%08x (IPA 0x%x)" % (s.hdfar, s.hpfar, (s.hpfar >> 4) << 12))
+                lines.append("HDFAR 0x%08x  HPFAR 0x%08x (IPA 0x%x)" % (
+                    s.hdfar, s.hpfar, ((s.hpfar & ~0xF) << 8) | (s.hdfar & 0xFFF)))
             if syn.ec in (S.EC_PABT_LOWER, S.EC_PABT_HYP):
-                lines.append("HIFAR 0x%08x  HPFAR 0x%08x (IPA 0x%x)" % (s.hifar, s.hpfar, (s.hpfar >> 4) << 12))
+                lines.append("HIFAR 0x%08x  HPFAR 0x%08x (IPA 0x%x)" % (
+                    s.hifar, s.hpfar, ((s.hpfar & ~0xF) << 8) | (s.hifar & 0xFFF)))
             if syn.ec == S.EC_HVC:
                 lines.append("HVC #0x%x, r0-r3 0x%08x 0x%08x 0x%08x 0x%08x, r12 0x%08x" % (
                     syn.imm16, core.r[0], core.r[1], core.r[2], core.r[3], core.r[12]))
+                if self.hv is not None:
+                    from . import hcall
+                    lines += hcall.describe(core, self._vcpu_of(core), syn.imm16)
         else:
             lines.append("%s (no syndrome), return to %s" % (ev.kind, self.describe(ev.return_address)))
+            if ev.kind == "irq":
+                lines.append("GICC cpu%d: highest pending interrupt %d (the handler acknowledges it)" % (
+                    core.cpu_index, self.m.gic.cpu_if[core.cpu_index].highest_pending(3, False) & 0x3FF))
         lines.append("ELR_hyp %s  SPSR_hyp 0x%08x" % (self.describe(core.elr_hyp), core.spsr))
         return lines
 
@@ -591,7 +664,8 @@ class Debugger(pdb.Pdb):
             self.message("\n".join(out))
 
     def do_walk(self, arg):
-        """walk VA [read|write|fetch]: the translation of VA in the current regime, descriptor by descriptor"""
+        """walk VA [read|write|fetch] [hyp]: the translation of VA, descriptor by descriptor, in the
+        current regime (at a trap of the Python hypervisor: the guest's, unless `hyp`)"""
         words = arg.split()
         if not words:
             self.error("walk VA [read|write|fetch]")
@@ -601,17 +675,24 @@ class Debugger(pdb.Pdb):
         except ValueError as err:
             self.error(str(err))
             return
-        access = words[1] if len(words) > 1 else "read"
-        self.message("\n".join(walk_lines(self.cpu, va, write=access == "write", fetch=access == "fetch")))
+        access = next((w for w in words[1:] if w in ("read", "write", "fetch")), "read")
+        c = self.cpu
+        # stopped at a trap of the Python hypervisor: the guest's regime (the hypervisor's own with `hyp`)
+        guest = c.mode == MODE_HYP and self._vcpu_of(c) is not None and "hyp" not in words[1:]
+        self.message("\n".join(walk_lines(c, va, write=access == "write", fetch=access == "fetch", guest=guest)))
 
     def do_gic(self, arg):
         """gic: the distributor's enabled/pending/active interrupts, this core's CPU interface and list registers"""
         g = self.m.gic
         n = self.core_index
         state = g.dist.debug_state(n)
-        self.message("GICD (as cpu%d sees it):\n%s" % (n, state if state else "  nothing enabled, pending or active"))
-        self.message("GICC cpu%d: running priority 0x%x" % (n, g.cpu_if[n].running_priority()))
-        self.message("GICH cpu%d list registers: %s" % (n, " ".join("0x%08x" % lr for lr in g.vif[n].lr)))
+        self.message("GICD (as cpu%d sees it):\n%s" % (n, "\n".join("  " + line.strip() for line in state)
+                                                        if state else "  nothing enabled, pending or active"))
+        self.message("GICC cpu%d: running priority 0x%x, highest pending %d" % (
+            n, g.cpu_if[n].running_priority(), g.cpu_if[n].highest_pending(3, False) & 0x3FF))
+        self.message("GICH cpu%d list registers:" % n)
+        for i, lr in enumerate(g.vif[n].lr):
+            self.message("  LR%d 0x%08x  %s" % (i, lr, describe_lr(lr)))
 
     def do_timers(self, arg):
         """timers: the generic timer registers of this core and its counters"""
@@ -639,3 +720,104 @@ class Debugger(pdb.Pdb):
     def do_where_guest(self, arg):
         """where_guest: where the guest is"""
         self.show_location()
+
+    # -- the Python hypervisor ------------------------------------------------------------------
+
+    def _need_hv(self) -> bool:
+        if self.hv is None:
+            self.error("no Python hypervisor in this run (run --xen, or boot --hyp python)")
+            return False
+        return True
+
+    def do_domains(self, arg):
+        """domains: the Python hypervisor's domains (memory, vCPUs, shutdown state)"""
+        if not self._need_hv():
+            return
+        for domid, d in sorted(self.hv.domains.items()):
+            mem = ", ".join("IPA 0x%x -> PA 0x%x (%d MiB)" % (ipa, pa, size >> 20) for ipa, pa, size in d.mem)
+            self.message("d%d%s: %d vCPU%s, VMID %d, VTTBR 0x%x, %s%s" % (
+                domid, " (hardware domain)" if d.is_hardware_domain else "", len(d.vcpus),
+                "" if len(d.vcpus) == 1 else "s", d.p2m.vmid, d.p2m.vttbr, mem,
+                "" if d.shutdown_reason is None else ", shut down (reason %d)" % d.shutdown_reason))
+
+    def do_vcpus(self, arg):
+        """vcpus: every vCPU: run state, physical core, PC and mode (live on its core, else saved)"""
+        if not self._need_hv():
+            return
+        from ..hyp.vcpu import BLOCKED, OFFLINE, RUNNABLE, RUNNING
+        states = {RUNNING: "running", RUNNABLE: "runnable", BLOCKED: "blocked", OFFLINE: "offline"}
+        for domid, d in sorted(self.hv.domains.items()):
+            for v in d.vcpus:
+                line = "d%dv%d  %-8s pcpu %s" % (domid, v.vcpu_id, states.get(v.state, "?"), v.pcpu)
+                if v.core is not None:
+                    c = v.core
+                    if c.mode == MODE_HYP:          # stopped in a trap: the guest is ELR_hyp/SPSR_hyp
+                        pc, mode, note = c.elr_hyp, c.spsr & 0x1F, "  (in a trap: ELR_hyp, SPSR_hyp)"
+                    else:
+                        pc, mode, note = c.pc, c.mode, ""
+                    line += "  pc %s  %s%s" % (self.describe(pc), MODE_NAMES.get(mode, "?").upper(), note)
+                elif v.context:
+                    ctx = v.context
+                    regs = ctx.get("r")
+                    cpsr = ctx.get("cpsr")
+                    if regs is not None:
+                        line += "  pc %s" % self.describe(regs[15])
+                    if cpsr is not None:
+                        line += "  %s" % MODE_NAMES.get(cpsr & 0x1F, "?").upper()
+                    line += "  (saved)"
+                if v.queue:
+                    line += "  queued vIRQs %s" % v.queue
+                self.message(line)
+
+    def do_evtchn(self, arg):
+        """evtchn [DOMID]: a domain's event channels (default: the current vCPU's domain, else dom0):
+        each port's binding and its pending and masked bits, each vCPU's upcall and selector bits"""
+        if not self._need_hv():
+            return
+        hv = self.hv
+        try:
+            if arg.strip():
+                domid = int(arg, 0)
+            else:
+                v = self._vcpu_of(self.cpu)
+                domid = v.domain.domid if v is not None else min(hv.domains)
+            d = hv.domains[domid]
+        except (ValueError, KeyError):
+            self.error("evtchn [DOMID], DOMID one of %s" % ", ".join(str(k) for k in sorted(hv.domains)))
+            return
+        ev = d.evtchn
+        if ev is None:
+            self.error("d%d has no event channels" % domid)
+            return
+        from ..hyp import xen_public as X
+        kinds = {X.EVTCHNSTAT_closed: "closed", X.EVTCHNSTAT_unbound: "unbound",
+                 X.EVTCHNSTAT_interdomain: "interdomain", X.EVTCHNSTAT_pirq: "pirq",
+                 X.EVTCHNSTAT_virq: "virq", X.EVTCHNSTAT_ipi: "ipi"}
+        virqs = {getattr(X, n): n for n in dir(X) if n.startswith("VIRQ_")}
+        self.message("d%d event channels (2-level ABI, shared_info at PA 0x%x):" % (domid, ev.shared_info))
+        if not ev.ports:
+            self.message("  no ports")
+        for port in sorted(ev.ports):
+            p = ev.ports[port]
+            kind = kinds.get(p.state, "state %d" % p.state)
+            if p.state == X.EVTCHNSTAT_interdomain:
+                bound = "-> d%d port %d" % (p.remote_dom, p.remote_port)
+            elif p.state == X.EVTCHNSTAT_unbound:
+                bound = "waiting for d%d" % p.remote_dom
+            elif p.state == X.EVTCHNSTAT_virq:
+                bound = virqs.get(p.virq, "VIRQ %d" % p.virq)
+            else:
+                bound = ""
+            self.message("  port %-4d %-11s %-22s notifies vCPU %d  pending %d  masked %d" % (
+                port, kind, bound, p.notify_vcpu, ev.is_pending(port), ev.is_masked(port)))
+        from ..hyp.guestcopy import read_phys
+        for v in d.vcpus:
+            info = ev.vcpu_info_pa(v.vcpu_id)
+            if info is None:
+                self.message("  vCPU %d: no vcpu_info" % v.vcpu_id)
+                continue
+            raw = read_phys(self.m, info, X.VCPU_INFO_SIZE)
+            fields = X.LAYOUTS["vcpu_info"].unpack(raw)
+            self.message("  vCPU %d vcpu_info @PA 0x%x: evtchn_upcall_pending %d  evtchn_upcall_mask %d  "
+                         "evtchn_pending_sel 0x%x" % (v.vcpu_id, info, fields["evtchn_upcall_pending"],
+                                                      fields["evtchn_upcall_mask"], fields["evtchn_pending_sel"]))

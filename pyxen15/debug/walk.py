@@ -67,11 +67,16 @@ def describe_short(level: int, desc: int) -> str:
         ("S", 10, 1), ("nG", 11, 1)))
 
 
-def walk_lines(core, va: int, write: bool = False, fetch: bool = False) -> List[str]:
-    """The walk of `va` in the core's current regime, as lines of text."""
+def walk_lines(core, va: int, write: bool = False, fetch: bool = False, guest: bool = False) -> List[str]:
+    """The walk of `va` in the core's current regime, as lines of text;
+    with `guest`, in HYP mode, the PL1&0 regime of the guest that trapped
+    (at the privilege SPSR_hyp says it had): stage 1, then stage 2 under
+    HCR.VM, as the hypervisor reading a guest pointer walks it."""
     va &= 0xFFFFFFFF
-    hyp = core.mode == MODE_HYP
-    user = core.mode == MODE_USR
+    if guest and core.mode == MODE_HYP:
+        hyp, user = False, core.spsr & 0x1F == MODE_USR
+    else:
+        hyp, user = core.mode == MODE_HYP, core.mode == MODE_USR
     mmu = core.tlb.mmu
     access = "fetch" if fetch else ("write" if write else "read")
     out = ["walk 0x%08x (%s, %s regime%s)" % (va, access, "HYP" if hyp else "PL1&0",
@@ -101,25 +106,30 @@ def walk_lines(core, va: int, write: bool = False, fetch: bool = False) -> List[
     return out
 
 
-def debugger_pa(machine, core, va: int, write: bool) -> Optional[int]:
+def debugger_pa(machine, core, va: int, write: bool, guest: bool = False) -> Optional[int]:
     """The physical address of `va` in the core's current regime for a
-    debugger's access: walked without filling the soft TLB; None when it
-    faults, or is not RAM (a device read could change the device)."""
+    debugger's access (with `guest`, in HYP mode: the trapped guest's
+    PL1&0 regime, as walk_lines): walked without filling the soft TLB;
+    None when it faults, or is not RAM (a device read could change the
+    device)."""
     try:
-        m = core.tlb.walk(core.tlb.cur, va & 0xFFFFFFFF, write, False)
+        if guest and core.mode == MODE_HYP:
+            m = core.tlb.mmu.translate(va & 0xFFFFFFFF, write, False, core.spsr & 0x1F == MODE_USR, False)
+        else:
+            m = core.tlb.walk(core.tlb.cur, va & 0xFFFFFFFF, write, False)
     except GuestFault:
         return None
     ram = machine.ram
     return m.pa if ram.base <= m.pa < ram.base + ram.size else None
 
 
-def read_virtual(machine, core, va: int, length: int) -> Optional[bytes]:
+def read_virtual(machine, core, va: int, length: int, guest: bool = False) -> Optional[bytes]:
     """Bytes at virtual `va` as the core sees them (up to the first page
     that does not translate to RAM; None if the first does not)."""
     out = b""
     while length > 0:
         n = min(length, 0x1000 - (va & 0xFFF))
-        pa = debugger_pa(machine, core, va, False)
+        pa = debugger_pa(machine, core, va, False, guest)
         if pa is None:
             return out if out else None
         out += machine.mem.read(pa, n)

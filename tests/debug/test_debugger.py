@@ -161,3 +161,151 @@ def test_trap_with_a_python_hypervisor_steps_into_its_handler():
     child.expect("the guest ended: max_insns, after 100 instructions")
     child.expect("r1 after the run: 6")            # the handler's result reached the guest
     child.expect(pexpect.EOF)
+
+
+# -- under the Python hypervisor (`run --xen`, a guests/xen guest as domain 1) ------------------
+
+def xen_plain_run(guest):
+    return plain_run(guest, "--xen")
+
+
+def xen_spawn(guest):
+    return spawn(guest, "--xen")
+
+
+def test_hvc_under_the_hypervisor_screen_step_into_the_trap_table_walk_and_exit():
+    """The acceptance session of issue 9: a minimal guest under the Python
+    hypervisor, `break trap hvc`, the trap screen, `step` into the Python
+    handler to the trap table's line, `walk`, back to the guest, its exit."""
+    guest = os.path.join(BUILD, "xen-hypercall.elf")
+    out_plain, insns_plain = xen_plain_run(guest)
+    child = xen_spawn(guest)
+    assert "the hypervisor's: break hcall, domains, vcpus, evtchn" in child.before
+    assert "machine breakpoint m1: trap hvc" in command(child, "break trap hvc")
+    screen = command(child, "cont")
+    assert "=== trap to HYP: cpu0 (domain 1 vCPU 0), from SVC mode" in screen
+    assert re.search(r"guest pc 0x8000[0-9a-f]{4} <main\+0x[0-9a-f]+>: hvc #0xea1\n", screen), screen
+    assert "HSR 0x4a000ea1: EC 0x12 HVC, IL 1\n  ISS: imm16=0xea1" in screen
+    assert "Xen hypercall 17 xen_version, cmd 0 version" in screen
+    assert "before the hypervisor's handler" in screen and "-> if self.hyp_trap is not None:" in screen
+    # into the Python: the hypervisor's entry, then its trap table
+    for _ in range(12):
+        here = command(child, "next" if "traps.py" in here else "step") if _ else command(child, "step")
+        if "TRAPS.get(syn.ec, DEFAULT)[1](hv, core, vcpu, syn)" in here:
+            break
+    else:
+        raise AssertionError("never reached the trap table's dispatch: %s" % here)
+    assert "/pyxen15/hyp/traps.py(" in here and "handle()" in here
+    here = command(child, "step")
+    assert "traps.py(" in here and "hvc()" in here and "def hvc(hv, core, vcpu, syn)" in here
+    assert "-> imm = syn.imm16" in command(child, "step")
+    assert "0xea1" in command(child, "p hex(imm)") or "0xea1" in command(child, "p hex(syn.imm16)")
+    # the guest's own addresses, from inside the handler: its regime, stage 1 off, stage 2 by the p2m
+    walk = command(child, "walk 0x80000000")
+    assert "walk 0x80000000 (read, PL1&0 regime)" in walk
+    assert re.search(r"stage 2 level 1  desc @0x[0-9a-f]{10} = 0x[0-9a-f]{16}  table -> 0x[0-9a-f]+\n", walk), walk
+    assert re.search(r"stage 2 level [23]  desc @0x[0-9a-f]{10} = 0x[0-9a-f]{16}  (block|page) -> 0x80000000 "
+                     r"MemAttr=15 S2AP=3 SH=3 AF=1", walk), walk          # Normal write-back, read/write
+    assert "-> PA 0x0080000000" in walk
+    assert "translation off in this regime" in command(child, "walk 0x80000000 hyp")
+    vcpus = command(child, "vcpus")
+    assert re.search(r"d1v0  running  pcpu 0  pc 0x8000[0-9a-f]{4} <main\+0x[0-9a-f]+>  SVC  \(in a trap", vcpus)
+    assert "d1: 1 vCPU, VMID 2" in command(child, "domains")
+    back = command(child, "continue")                     # to the guest: the next HVC stops again
+    assert re.search(r"Xen hypercall 17 xen_version, cmd \d+ get_features\n  arguments: arg=r1 0x8", back), back
+    command(child, "clear m1")
+    child.sendline("cont")
+    child.expect(r"the guest ended: exit \(status 0\), after (\d+) instructions")
+    assert int(child.match.group(1)) == insns_plain
+    output = child.before.replace("\r\n", "\n")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert out_plain.endswith(output[output.index("features_rc"):])
+
+
+def test_break_hcall_by_name_sub_op_and_number_and_the_event_channels():
+    guest = os.path.join(BUILD, "xen-evtchn.elf")
+    _, insns_plain = xen_plain_run(guest)
+    child = xen_spawn(guest)
+    assert "m1: hcall event_channel_op.send (32, r0=4)" in command(child, "break hcall event_channel_op.send")
+    assert "m2: hcall console_io (18)" in command(child, "break hcall 18")
+    assert "m3: hcall memory_op (12)" in command(child, "break hcall memory_op")
+    screen = command(child, "cont")
+    assert "Xen hypercall 12 memory_op, cmd 7 add_to_physmap" in screen
+    assert re.search(r"arg -> struct xen_add_to_physmap \{ domid=0x7ff0, .*space=0x0, idx=0x0, gpfn=0x", screen)
+    assert "no ports" in command(child, "evtchn")          # none bound yet
+    command(child, "clear m3")
+    screen = command(child, "continue")                    # the handler returns; the guest runs to the next
+    assert "Xen hypercall 32 event_channel_op, cmd 4 send" in screen and "struct evtchn_send { port=0x1 }" in screen
+    ports = command(child, "evtchn 1")
+    assert re.search(r"port 1 +ipi +notifies vCPU 0  pending [01]  masked [01]", ports), ports
+    assert re.search(r"vCPU 0 vcpu_info @PA 0x[0-9a-f]+: evtchn_upcall_pending [01]", ports)
+    assert "has no sub-op 'nope'" in command(child, "break hcall event_channel_op.nope")
+    assert "unknown hypercall 'frob'" in command(child, "break hcall frob")
+    assert "DOMID one of 1" in command(child, "evtchn 7")
+    command(child, "clear m1")
+    command(child, "clear m2")
+    child.sendline("cont")
+    child.expect(r"the guest ended: exit \(status 0\), after (\d+) instructions")
+    assert int(child.match.group(1)) == insns_plain
+    child.expect(pexpect.EOF)
+    child.close()
+
+
+def test_hypervisor_commands_without_a_hypervisor_are_one_line_errors():
+    child = spawn(os.path.join(BUILD, "gdb-target.elf"))
+    for cmd in ("domains", "vcpus", "evtchn"):
+        assert "no Python hypervisor in this run" in command(child, cmd)
+    child.sendline("quit")
+    child.expect(pexpect.EOF)
+    child.close()
+
+
+def test_virtual_timer_interrupt_through_the_hypervisor_to_the_guests_list_register():
+    """The physical PPI 27 (CNTV) reaches HYP as an IRQ (HCR.IMO); the
+    screen names the pending interrupt; once the handler has run, the
+    guest's IRQ handler is entered with it in a list register, HW = 1."""
+    guest = os.path.join(BUILD, "xen-vtimer.elf")
+    _, insns_plain = xen_plain_run(guest)
+    child = xen_spawn(guest)
+    command(child, "break trap irq")
+    screen = command(child, "cont")
+    assert re.search(r"irq \(no syndrome\), return to 0x8000[0-9a-f]{4} <main\+0x[0-9a-f]+>", screen), screen
+    assert "GICC cpu0: highest pending interrupt 27 (the handler acknowledges it)" in screen
+    gic = command(child, "gic")
+    assert re.search(r"^  27 en=1 pend=1 act=0 ", gic, re.M) and "LR0 0x00000000  invalid" in gic
+    assert re.search(r"CNTV_CTL +0x5\n", command(child, "timers"))        # ENABLE, ISTATUS
+    command(child, "break pc guest_irq_handler")
+    command(child, "clear m1")
+    stop = command(child, "continue")
+    assert "breakpoint at 0x8000028c <guest_irq_handler>" in stop and "cpu0 IRQ " in stop
+    gic = command(child, "gic")
+    assert re.search(r"^  27 en=1 pend=1 act=1 ", gic, re.M)                  # acknowledged by the hypervisor
+    assert re.search(r"LR0 0x9[0-9a-f]{7}  virtual 27 pending priority 0x[0-9a-f]{2} grp0 HW -> physical 27", gic)
+    command(child, "clear m2")
+    child.sendline("cont")
+    child.expect(r"the guest ended: exit \(status 0\), after (\d+) instructions")
+    assert int(child.match.group(1)) == insns_plain
+    child.expect(pexpect.EOF)
+    child.close()
+
+
+def test_mmio_data_abort_screen_the_ipa_with_its_page_offset_and_the_stage_2_fault():
+    guest = os.path.join(BUILD, "xen-mmio.elf")
+    child = xen_spawn(guest)
+    command(child, "break trap dabt")
+    screen = command(child, "cont")                    # ctlr_reset: LDR from GICD_CTLR
+    assert re.search(r"guest pc 0x8000[0-9a-f]{4} <main\+0x[0-9a-f]+>: ldr r1, \[r4\]\n", screen), screen
+    assert "HSR 0x93810007: EC 0x24 Data Abort from a lower mode, IL 1" in screen
+    assert "ISS: isv=0x1 sas=0x2 sse=0x0 srt=0x1 ea=0x0 cm=0x0 s1ptw=0x0 wnr=0x0 dfsc=0x7" in screen
+    walk = command(child, "walk 0x2c001000")
+    assert "fault: translation at level 3, stage 2, IPA 0x2c001000" in walk     # not mapped: emulated
+    command(child, "continue")
+    command(child, "continue")
+    screen = command(child, "continue")                # typer: GICD_TYPER at offset 4
+    assert "HDFAR 0x2c001004  HPFAR 0x002c0010 (IPA 0x2c001004)" in screen, screen
+    child.sendline("quit")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
