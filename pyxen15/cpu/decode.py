@@ -16,7 +16,8 @@ from .translate import Insn
 FAMILIES = (dataproc, multiply, media, loadstore, branch, system, vfp)
 
 # Field letters shared by every family of an instruction set; families add
-# their own through FIELDS.  Names follow the ARM ARM's encoding diagrams.
+# their own through FIELDS, or read their tables with a LEGEND of their own.
+# Names follow the ARM ARM's encoding diagrams.
 COMMON_FIELDS = {
     "A32": {"c": "cond", "n": "rn", "d": "rd", "m": "rm", "x": "rs", "t": "rt",
             "a": "ra", "s": "S", "i": "imm", "r": "rot", "y": "stype"},
@@ -46,7 +47,10 @@ def _build(isa: str) -> Decoder:
     for fam in FAMILIES:
         text = fam.TABLES.get(isa)
         if text:
-            patterns += parse_table(text, legend, WIDTH[isa], "%s[%s]" % (fam.__name__, isa))
+            # A family may read its tables with a legend of its own (the
+            # Advanced SIMD ones: neon/lanes.py), clear of the others' letters.
+            own = getattr(fam, "LEGEND", {}).get(isa, legend)
+            patterns += parse_table(text, own, WIDTH[isa], "%s[%s]" % (fam.__name__, isa))
         handlers.update(fam.HANDLERS)
     bind(patterns, handlers)
     return Decoder(patterns)
