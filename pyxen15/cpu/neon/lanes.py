@@ -128,7 +128,7 @@ def comprehension(expr: str, sources: Sequence[str], names: Sequence[str] = NAME
 
 
 def lanes(e, dest: Vec, expr: str, sources: Sequence[str], sat: bool = False,
-          masked: bool = True) -> None:
+          masked: bool = True, names: Sequence[str] = NAMES) -> None:
     """Emit the element operation `expr` over every lane of `sources` into
     `dest` (the one helper every NEON family uses).
 
@@ -139,19 +139,28 @@ def lanes(e, dest: Vec, expr: str, sources: Sequence[str], sat: bool = False,
       set if any lane saturated;
     * else ``masked``: taken modulo 2^dest.esize, written unsigned;
     * else written as it is: the caller knows it is in dest's range.
+
+    `names` renames the sources' lanes (default x, y, z, w).
     """
     if sat:
-        lo, hi = bounds(dest.esize, dest.signed)
-        e.line("n_r = %s" % comprehension(expr, sources))
-        e.line("n_s = [%d if v < %d else %d if v > %d else v for v in n_r]" % (lo, lo, hi, hi))
-        e.line("if n_s != n_r:")
-        e.line("    c.fpscr |= 0x%x" % QC)
+        saturating(e, "n_s", comprehension(expr, sources, names), dest.esize, dest.signed)
         write(e, dest, "n_s")
         return
     if masked:
         dest = dest._replace(signed=False)
         expr = "(%s) & 0x%x" % (expr, MASK[dest.esize])
-    write(e, dest, comprehension(expr, sources))
+    write(e, dest, comprehension(expr, sources, names))
+
+
+def saturating(e, name: str, values: str, esize: int, signed: bool) -> None:
+    """Emit: local `name` = the list expression `values` saturated to an
+    esize-bit range, FPSCR.QC set if any element was out of it (a step of
+    its own for the operations that saturate twice, VQDMLAL)."""
+    lo, hi = bounds(esize, signed)
+    e.line("n_r = %s" % values)
+    e.line("%s = [%d if v < %d else %d if v > %d else v for v in n_r]" % (name, lo, lo, hi, hi))
+    e.line("if %s != n_r:" % name)
+    e.line("    c.fpscr |= 0x%x" % QC)
 
 
 def enabled(e, *dregs: int) -> None:
@@ -206,6 +215,15 @@ def put(F: bytearray, v: Vec, values: Sequence[int]) -> None:
 # TEMPLATE.format(p=PREFIX[isa]).  The families' tables use this legend
 # of their own (decode.py: a family's LEGEND), not the instruction set's.
 PREFIX = {"A32U": "1111 001U", "T32": "111U 1111"}
+# ... and with U fixed, for rows that are one mnemonic of a U pair
+PREFIX_U0 = {"A32U": "1111 0010", "T32": "1110 1111"}
+PREFIX_U1 = {"A32U": "1111 0011", "T32": "1111 1111"}
+
+
+def prefixes(isa: str) -> Dict[str, str]:
+    """The template's placeholders for `isa`: {p} (U a field), {u0}, {u1}."""
+    return {"p": PREFIX[isa], "u0": PREFIX_U0[isa], "u1": PREFIX_U1[isa]}
+
 LEGEND = {
     "D": "D", "d": "vd", "N": "N", "n": "vn", "M": "M", "m": "vm",
     "Q": "Q", "U": "U", "z": "size", "o": "op", "i": "imm", "L": "L",
