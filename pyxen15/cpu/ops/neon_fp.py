@@ -1,0 +1,370 @@
+"""Advanced SIMD floating point: A7.4.1 (three registers of the same length,
+the .F32 operations) and A7.4.3 (two registers and a scalar, .F32 forms).
+
+Encodings (DDI 0406C A7.4): A32 ``1111 001U ...``, T32 ``111U 1111 ...``,
+the same 24 low bits; one template makes both tables, with the U bit
+written into the prefix where a row fixes it.  Fields are the ARM ARM's
+(neon/lanes.py LEGEND): D:Vd, N:Vn, M:Vm, Q, sz (bit 20: 1 would be half
+precision, which ARMv7 does not have: UNDEFINED), op (bit 21 where one row
+holds a pair: VSUB of VADD, VMLS of VMLA, ...).
+
+Semantics (A8.8, per mnemonic) run under the standard FPSCR value
+(neon/fpops.py, which also holds the element operations).  Every operation
+has a slow path, :func:`fpops.neon_fp_lanes` applying the element operation
+to each lane's raw bits.  VADD, VSUB, VMUL, VMLA, VMLS, VFMA and VFMS (the
+arithmetic of vectorised loops) also have a fast path on host floats, which
+is exact while FPSCR.IXC is already set, no source lane is a denormal and
+every result (and, for VMLA/VMLS, every product) is a normal single: then
+the standard FPSCR's flushing and default NaN cannot arise, round to
+nearest is the host's, a double's sum or product of singles rounded once
+more to single is the single result (53 >= 2 * 24 + 2), and the fused forms
+use vfp/fastpath.py's round-to-odd sum.  The check is one call over the
+lanes (:func:`neon_f32_fast`); anything else starts again from the bits.
+
+Cycle classes: the timing reference gives no Advanced SIMD figures; these
+are the VFP single-precision classes (add 6, mul 7, multiply-accumulate 13).
+"""
+
+import struct
+from typing import Dict, Sequence
+
+from . import Op, op
+from .vfp import SINGLE_STORE, _forget
+from ..neon import fpops as fp
+from ..neon import lanes as L
+from ..neon.lanes import Vec
+from ..vfp.fastpath import vfp_fma32
+
+HANDLERS: Dict[str, Op] = {}
+COST = {"add": 6, "mul": 7, "mac": 13, "cmp": 6, "step": 13}
+
+# The U bit fixed: (U = 0, U = 1) prefixes of each instruction set.
+PREFIX_U = {"A32U": ("1111 0010", "1111 0011"), "T32": ("1110 1111", "1111 1111")}
+
+_TEMPLATE = """
+# A7.4.1 three registers of the same length, floating point (A = bits 11:8, B = bit 4)
+VADD_f     {u0} 0D0s nnnn dddd 1101 NQM0 mmmm
+VSUB_f     {u0} 0D1s nnnn dddd 1101 NQM0 mmmm
+VPADD_f    {u1} 0D0s nnnn dddd 1101 NQM0 mmmm
+VABD_f     {u1} 0D1s nnnn dddd 1101 NQM0 mmmm
+VMLA_VMLS_f {u0} 0Dos nnnn dddd 1101 NQM1 mmmm
+VMUL_f     {u1} 0D0s nnnn dddd 1101 NQM1 mmmm
+VCEQ_f     {u0} 0D0s nnnn dddd 1110 NQM0 mmmm
+VCGE_f     {u1} 0D0s nnnn dddd 1110 NQM0 mmmm
+VCGT_f     {u1} 0D1s nnnn dddd 1110 NQM0 mmmm
+VACGE_VACGT {u1} 0Dos nnnn dddd 1110 NQM1 mmmm
+VMAX_VMIN_f {u0} 0Dos nnnn dddd 1111 NQM0 mmmm
+VPMAX_VPMIN_f {u1} 0Dos nnnn dddd 1111 NQM0 mmmm
+VRECPS_VRSQRTS {u0} 0Dos nnnn dddd 1111 NQM1 mmmm
+VFMA_VFMS_f {u0} 0Dos nnnn dddd 1100 NQM1 mmmm
+# the rest of those rows: UNDEFINED
+NEON_fp_unallocated {u1} 0D1- ---- ---- 1101 ---1 ----
+NEON_fp_unallocated {u0} 0D1- ---- ---- 1110 ---0 ----
+NEON_fp_unallocated {u0} 0D-- ---- ---- 1110 ---1 ----
+NEON_fp_unallocated {u1} 0D-- ---- ---- 1111 ---1 ----
+NEON_fp_unallocated {u1} 0D-- ---- ---- 1100 ---1 ----
+# A7.4.3 two registers and a scalar, F = 1 (size 10; 00 and 01 are UNDEFINED with F = 1)
+VMLA_VMLS_fs {p} 1D10 nnnn dddd 0o01 N1M0 mmmm
+VMUL_fs    {p} 1D10 nnnn dddd 1001 N1M0 mmmm
+NEON_fp_unallocated {p} 1D0- ---- ---- 0-01 -1-0 ----
+NEON_fp_unallocated {p} 1D0- ---- ---- 1001 -1-0 ----
+"""
+
+
+def _table(isa: str) -> str:
+    u0, u1 = PREFIX_U[isa]
+    return _TEMPLATE.format(p=L.PREFIX[isa], u0=u0, u1=u1)
+
+
+TABLES = {isa: _table(isa) for isa in ("A32U", "T32")}
+LEGEND = {"A32U": L.LEGEND, "T32": L.LEGEND}
+# The patterns that share a handler name are the same unallocated space;
+# decodetree wants unique names, so number them.
+for _isa in TABLES:
+    _lines, _k = [], 0
+    for _line in TABLES[_isa].splitlines():
+        if _line.startswith("NEON_fp_unallocated"):
+            _k += 1
+            _line = _line.replace("NEON_fp_unallocated", "NEON_fp_unallocated%d" % _k, 1)
+        _lines.append(_line)
+    TABLES[_isa] = "\n".join(_lines)
+UNALLOCATED = ["NEON_fp_unallocated%d" % k for k in range(1, 8)]
+
+
+# -- emitting float vectors --------------------------------------------------------------------
+
+# Singles are read little-endian and written in the host's native format
+# where that is little-endian, as ops/vfp.py writes them (the machine's
+# double-to-single conversion, round to nearest: vfp/regs.py SINGLE_STORE).
+_STORE = SINGLE_STORE[:-1]
+_F32: Dict[str, object] = {"neon_f32_unpack_from": struct.unpack_from,
+                           "neon_f32_pack_into": struct.pack_into,
+                           "neon_f32x1": struct.Struct("<f").unpack_from}
+for _count in (2, 4):
+    _F32["neon_f32x%d" % _count] = struct.Struct("<%df" % _count).unpack_from
+    _F32["neon_pf32x%d" % _count] = struct.Struct("%s%df" % (_STORE, _count)).pack_into
+    _F32["neon_round32x%d" % _count] = (
+        lambda s, p: lambda v: s.unpack(p.pack(*v)))(struct.Struct("<%df" % _count),
+                                                     struct.Struct("%s%df" % (_STORE, _count)))
+
+
+def read_f32(v: Vec) -> str:
+    """The tuple of v's 32-bit lanes as host floats."""
+    if L.BY_FORMAT:
+        return "neon_f32_unpack_from('<%df', F, %d)" % (v.count, v.offset)
+    return "neon_f32x%d(F, %d)" % (v.count, v.offset)
+
+
+def read_f32_scalar(offset: int) -> str:
+    """A 1-tuple of the single at byte `offset`."""
+    if L.BY_FORMAT:
+        return "neon_f32_unpack_from('<f', F, %d)" % offset
+    return "neon_f32x1(F, %d)" % offset
+
+
+def write_f32(e, v: Vec, seq: str) -> None:
+    written(e, v)
+    if L.BY_FORMAT:
+        e.line("neon_f32_pack_into('%s%df', F, %d, *%s)" % (_STORE, v.count, v.offset, seq))
+    else:
+        e.line("neon_pf32x%d(F, %d, *%s)" % (v.count, v.offset, seq))
+
+
+def written(e, *vecs: Vec) -> None:
+    """The block's host-float copies of VFP registers (ops/vfp.py) that a
+    write of these vectors makes stale are dropped."""
+    for v in vecs:
+        for r in range(v.reg, v.reg + v.regs):
+            _forget(e, 64, r)
+
+
+MIN_NORMAL = 1.1754943508222875e-38
+MAX_NORMAL = 3.4028234663852886e+38
+
+
+def neon_f32_fast(results: Sequence[float], *sources: Sequence[float]) -> bool:
+    """Whether the fast path's results are the architecture's: every result
+    a normal single (strictly above the smallest normal, so not tiny before
+    rounding either) and no source lane a denormal (which the standard
+    FPSCR flushes, with IDC).  A NaN or infinity in a source makes a NaN or
+    infinite result, which fails the first test."""
+    for v in results:
+        if not MIN_NORMAL < abs(v) <= MAX_NORMAL:
+            return False
+    for s in sources:
+        for v in s:
+            if 0.0 < abs(v) < MIN_NORMAL:
+                return False
+    return True
+
+
+# -- operands --------------------------------------------------------------------------------
+
+def _vectors(e, f, *fields):
+    """The Vecs of 32-bit lanes named by `fields` ("d", "n", "m") for Q,
+    after the decode checks: sz = 1 and Q = 1 with an odd register are
+    UNDEFINED.  None if UNDEFINED (already emitted)."""
+    regs = 2 if f.get("Q") else 1
+    nums = [L.dreg(f, "v" + x, x.upper()) for x in fields]
+    if f.get("sz") or L.q_odd(regs == 2, *nums):
+        e.undefined()
+        return None
+    return [Vec(r, 32, False, regs) for r in nums]
+
+
+def _slow(e, fn: str, dest: Vec, sources: Sequence[str]) -> None:
+    """Emit the slow path: fpops' element function `fn` over the lanes;
+    a source is an offset into the bank (a vector) or ~offset (a scalar)."""
+    written(e, dest)
+    e.line("neon_fp_lanes(c, %s, %d, (%s,), %d)" % (fn, dest.offset, ", ".join(sources), dest.count))
+
+
+def _elementwise(e, fn: str, dest: Vec, srcs: Sequence, fast: str = None, cost: str = "add",
+                 product: str = None) -> None:
+    """Dd[i] = fn(sources[i]) over the lanes (A8.8 "for r ... for e ...
+    Elem[D[d+r],e,esize] = ..."), with the fast path `fast` (an expression
+    on the lanes x, y, z of the sources, in order) where there is one.  A
+    source is a Vec, or ("scalar", D register, index) for the by-scalar
+    forms.  `product` (VMLA/VMLS): a product expression the fast path
+    rounds to single first, named p in `fast`."""
+    e.cost = COST[cost]
+    regs = [s.reg + k for s in srcs if isinstance(s, Vec) for k in range(s.regs)]
+    scalars = [s for s in srcs if not isinstance(s, Vec)]
+    L.enabled(e, dest.reg + dest.regs - 1, *regs, *[s[1] for s in scalars])
+    offsets = [str(s.offset) if isinstance(s, Vec) else str(~(8 * s[1] + 4 * s[2])) for s in srcs]
+    if fast is None:
+        _slow(e, fn, dest, offsets)
+        return
+    names = []
+    seqs = []
+    for i, s in enumerate(srcs):
+        if isinstance(s, Vec):
+            e.line("n_%s = %s" % (L.NAMES[i], read_f32(s)))
+            seqs.append("n_%s" % L.NAMES[i])
+            names.append(L.NAMES[i])
+        else:
+            # a scalar: one float, named in the expression as the lane would be
+            e.line("n_%s = %s[0]" % (L.NAMES[i], read_f32_scalar(8 * s[1] + 4 * s[2])))
+            fast = fast.replace(L.NAMES[i], "n_" + L.NAMES[i])
+            if product:
+                product = product.replace(L.NAMES[i], "n_" + L.NAMES[i])
+    checked = list(seqs) + ["(n_%s,)" % L.NAMES[i] for i, s in enumerate(srcs)
+                            if not isinstance(s, Vec)]
+    if product:
+        pnames = [n for n in names if n in product]
+        e.line("n_p = neon_round32x%d(%s)" % (dest.count, L.comprehension(
+            product, [seqs[names.index(n)] for n in pnames], pnames)))
+        seqs.append("n_p")
+        names.append("p")
+    e.line("n_r = %s" % L.comprehension(fast, seqs, names))
+    # a product rounded first must itself be a normal single (else: flushed, UFC)
+    also = " and neon_f32_fast(n_p)" if product else ""
+    e.line("if c.fpscr & 0x%x and neon_f32_fast(n_r, %s)%s:" % (fp.sf.IXC, ", ".join(checked), also))
+    e.indent(1)
+    write_f32(e, dest, "n_r")
+    e.indent(-1)
+    e.line("else:")
+    e.indent(1)
+    _slow(e, fn, dest, offsets)
+    e.indent(-1)
+
+
+# The same-length operations: pattern -> ((mnemonic, fpops function, fast expression, cost), ...)
+# by the op bit where a pattern holds a pair.  The fast expressions name the
+# lanes of Vn x and Vm y; the accumulating ones Vd x, Vn y, Vm z.
+THREE = {
+    "VADD_f": (("VADD", "fp_add", "x + y", "add"),),
+    "VSUB_f": (("VSUB", "fp_sub", "x - y", "add"),),
+    "VMUL_f": (("VMUL", "fp_mul", "x * y", "mul"),),
+    "VABD_f": (("VABD", "fp_abd", None, "add"),),
+    "VCEQ_f": (("VCEQ", "fp_compare_eq", None, "cmp"),),
+    "VCGE_f": (("VCGE", "fp_compare_ge", None, "cmp"),),
+    "VCGT_f": (("VCGT", "fp_compare_gt", None, "cmp"),),
+    "VACGE_VACGT": (("VACGE", "fp_abs_compare_ge", None, "cmp"),
+                    ("VACGT", "fp_abs_compare_gt", None, "cmp")),
+    "VMAX_VMIN_f": (("VMAX", "fp_max", None, "add"), ("VMIN", "fp_min", None, "add")),
+    "VRECPS_VRSQRTS": (("VRECPS", "fp_recip_step", None, "step"),
+                       ("VRSQRTS", "fp_rsqrt_step", None, "step")),
+}
+ACCUMULATE = {   # (mnemonic, function, fast expression on Vd x and the product p or Vn y, Vm z, product)
+    "VMLA_VMLS_f": (("VMLA", "fp_mla", "x + p", "y * z"), ("VMLS", "fp_mls", "x - p", "y * z")),
+    "VFMA_VFMS_f": (("VFMA", "fp_fma", "neon_fma32(x, y, z)", None),
+                    ("VFMS", "fp_fms", "neon_fma32(x, -y, z)", None)),
+}
+
+
+def _three(pattern: str):
+    def emit(e, f):
+        vs = _vectors(e, f, "d", "n", "m")
+        if vs is None:
+            return
+        d, n, m = vs
+        _name, fn, fast, cost = THREE[pattern][f.get("op", 0)]
+        _elementwise(e, "neon_" + fn, d, (n, m), fast, cost)
+    return emit
+
+
+def _accumulate(pattern: str):
+    def emit(e, f):
+        vs = _vectors(e, f, "d", "n", "m")
+        if vs is None:
+            return
+        d, n, m = vs
+        _name, fn, fast, product = ACCUMULATE[pattern][f["op"]]
+        _elementwise(e, "neon_" + fn, d, (d, n, m), fast, "mac", product)
+    return emit
+
+
+for _pattern, _rows in THREE.items():
+    op(HANDLERS, _pattern, cycles=COST[_rows[0][3]])(_three(_pattern))
+for _pattern in ACCUMULATE:
+    op(HANDLERS, _pattern, cycles=COST["mac"])(_accumulate(_pattern))
+
+
+# -- pairwise (A8.8.364 VPADD, A8.8.366 VPMAX/VPMIN): doubleword only ---------------------------
+
+def neon_fp_pairwise(c, fn, d: int, n: int, m: int) -> None:
+    """Dd = [fn(Dn[0], Dn[1]), fn(Dm[0], Dm[1])]: the pairs of the
+    concatenation Dm:Dn, lowest first."""
+    F = c.fpregs
+    a0, a1 = struct.unpack_from("<2I", F, n)
+    b0, b1 = struct.unpack_from("<2I", F, m)
+    r0, f0 = fn(a0, a1)
+    r1, f1 = fn(b0, b1)
+    struct.pack_into("<2I", F, d, r0, r1)
+    if f0 | f1:
+        c.fpscr |= f0 | f1
+
+
+def _pairwise(pattern: str, fns):
+    def emit(e, f):
+        if f["Q"]:                   # "if sz == '1' || Q == '1' then UNDEFINED"
+            e.undefined()
+            return
+        vs = _vectors(e, f, "d", "n", "m")
+        if vs is None:
+            return
+        d, n, m = vs
+        e.cost = COST["add"]
+        L.enabled(e, d.reg, n.reg, m.reg)
+        written(e, d)
+        e.line("neon_fp_pairwise(c, %s, %d, %d, %d)" % (fns[f.get("op", 0)], d.offset, n.offset,
+                                                         m.offset))
+    return emit
+
+
+op(HANDLERS, "VPADD_f", cycles=COST["add"])(_pairwise("VPADD_f", ("neon_fp_add",)))
+op(HANDLERS, "VPMAX_VPMIN_f", cycles=COST["add"])(
+    _pairwise("VPMAX_VPMIN_f", ("neon_fp_max", "neon_fp_min")))
+
+
+# -- by scalar (A8.8.338 VMLA/VMLS (by scalar), A8.8.352 VMUL (by scalar)) ----------------------
+
+def _scalar(e, f):
+    """Vd, Vn (Q from the U bit) and the scalar Dm[x] of a .F32 by-scalar
+    encoding: m = Vm, x = M (A7.4.3: a 32-bit scalar is in D0-D15)."""
+    q = f["U"]
+    regs = 2 if q else 1
+    d = L.dreg(f, "vd", "D")
+    n = L.dreg(f, "vn", "N")
+    if L.q_odd(q, d, n):
+        e.undefined()
+        return None
+    return Vec(d, 32, False, regs), Vec(n, 32, False, regs), ("scalar", f["vm"], f["M"])
+
+
+@op(HANDLERS, "VMLA_VMLS_fs", cycles=COST["mac"])
+def vmla_vmls_fs(e, f):
+    ops = _scalar(e, f)
+    if ops is None:
+        return
+    d, n, s = ops
+    _name, fn, fast, product = ACCUMULATE["VMLA_VMLS_f"][f["op"]]
+    _elementwise(e, "neon_" + fn, d, (d, n, s), fast, "mac", product)
+
+
+@op(HANDLERS, "VMUL_fs", cycles=COST["mul"])
+def vmul_fs(e, f):
+    ops = _scalar(e, f)
+    if ops is None:
+        return
+    d, n, s = ops
+    _elementwise(e, "neon_fp_mul", d, (n, s), "x * y", "mul")
+
+
+def _unallocated(e, f):
+    e.undefined()
+
+
+for _name in UNALLOCATED:
+    if any(_name + " " in t for t in TABLES.values()):
+        op(HANDLERS, _name)(_unallocated)
+
+
+RUNTIME = {"neon_fp_lanes": fp.neon_fp_lanes, "neon_fp_pairwise": neon_fp_pairwise,
+           "neon_f32_fast": neon_f32_fast, "neon_fma32": vfp_fma32}
+RUNTIME.update(_F32)
+for _fn in ("fp_add", "fp_sub", "fp_mul", "fp_mla", "fp_mls", "fp_fma", "fp_fms", "fp_abd",
+            "fp_max", "fp_min", "fp_compare_eq", "fp_compare_ge", "fp_compare_gt",
+            "fp_abs_compare_ge", "fp_abs_compare_gt", "fp_recip_step", "fp_rsqrt_step"):
+    RUNTIME["neon_" + _fn] = getattr(fp, _fn)
