@@ -10,10 +10,11 @@ separate tables.  T32 words are ``hw1 << 16 | hw2``.
 from typing import Dict
 
 from .decodetree import Decoder, bind, parse_table
-from .ops import branch, dataproc, loadstore, media, multiply, neon_fp, neon_int, system, vfp
+from .ops import (branch, dataproc, loadstore, media, multiply, neon_fp, neon_int, neon_ls,
+                  system, vfp)
 from .translate import Insn
 
-FAMILIES = (dataproc, multiply, media, loadstore, branch, system, vfp, neon_fp, neon_int)
+FAMILIES = (dataproc, multiply, media, loadstore, branch, system, vfp, neon_fp, neon_int, neon_ls)
 
 # Field letters shared by every family of an instruction set; families add
 # their own through FIELDS, or read their tables with a LEGEND of their own.
