@@ -18,13 +18,15 @@ every result (and, for VMLA/VMLS, every product) is a normal single: then
 the standard FPSCR's flushing and default NaN cannot arise, round to
 nearest is the host's, a double's sum or product of singles rounded once
 more to single is the single result (53 >= 2 * 24 + 2), and the fused forms
-use vfp/fastpath.py's round-to-odd sum.  The check is one call over the
-lanes (:func:`neon_f32_fast`); anything else starts again from the bits.
+use vfp/fastpath.py's round-to-odd sum.  The check is one test of every
+lane (a NaN or infinite source makes a NaN or infinite result, which fails
+it); anything else starts again from the bits.
 
 Cycle classes: the timing reference gives no Advanced SIMD figures; these
 are the VFP single-precision classes (add 6, mul 7, multiply-accumulate 13).
 """
 
+import re
 import struct
 from typing import Dict, Sequence
 
@@ -122,12 +124,14 @@ def read_f32_scalar(offset: int) -> str:
     return "neon_f32x1(F, %d)" % offset
 
 
-def write_f32(e, v: Vec, seq: str) -> None:
+def write_f32(e, v: Vec, lanes: Sequence[str]) -> None:
+    """Emit: v's lanes = the expressions `lanes` (host floats in range)."""
     written(e, v)
+    args = ", ".join(lanes)
     if L.BY_FORMAT:
-        e.line("neon_f32_pack_into('%s%df', F, %d, *%s)" % (_STORE, v.count, v.offset, seq))
+        e.line("neon_f32_pack_into('%s%df', F, %d, %s)" % (_STORE, v.count, v.offset, args))
     else:
-        e.line("neon_pf32x%d(F, %d, *%s)" % (v.count, v.offset, seq))
+        e.line("neon_pf32x%d(F, %d, %s)" % (v.count, v.offset, args))
 
 
 def written(e, *vecs: Vec) -> None:
@@ -140,22 +144,6 @@ def written(e, *vecs: Vec) -> None:
 
 MIN_NORMAL = 1.1754943508222875e-38
 MAX_NORMAL = 3.4028234663852886e+38
-
-
-def neon_f32_fast(results: Sequence[float], *sources: Sequence[float]) -> bool:
-    """Whether the fast path's results are the architecture's: every result
-    a normal single (strictly above the smallest normal, so not tiny before
-    rounding either) and no source lane a denormal (which the standard
-    FPSCR flushes, with IDC).  A NaN or infinity in a source makes a NaN or
-    infinite result, which fails the first test."""
-    for v in results:
-        if not MIN_NORMAL < abs(v) <= MAX_NORMAL:
-            return False
-    for s in sources:
-        for v in s:
-            if 0.0 < abs(v) < MIN_NORMAL:
-                return False
-    return True
 
 
 # -- operands --------------------------------------------------------------------------------
@@ -186,7 +174,11 @@ def _elementwise(e, fn: str, dest: Vec, srcs: Sequence, fast: str = None, cost: 
     on the lanes x, y, z of the sources, in order) where there is one.  A
     source is a Vec, or ("scalar", D register, index) for the by-scalar
     forms.  `product` (VMLA/VMLS): a product expression the fast path
-    rounds to single first, named p in `fast`."""
+    rounds to single first, named p in `fast`.
+
+    The fast path is straight-line code, one expression per lane (as
+    lanes.lanes emits it: what PyPy's JIT runs fastest), then one test of
+    every lane and one pack."""
     e.cost = COST[cost]
     regs = [s.reg + k for s in srcs if isinstance(s, Vec) for k in range(s.regs)]
     scalars = [s for s in srcs if not isinstance(s, Vec)]
@@ -195,38 +187,42 @@ def _elementwise(e, fn: str, dest: Vec, srcs: Sequence, fast: str = None, cost: 
     if fast is None:
         _slow(e, fn, dest, offsets)
         return
-    names = []
-    seqs = []
+    count = dest.count
+    lane_of = {}                       # name -> lane k's expression
+    checks = []
     for i, s in enumerate(srcs):
+        local = "n_%d" % i
         if isinstance(s, Vec):
-            e.line("n_%s = %s" % (L.NAMES[i], read_f32(s)))
-            seqs.append("n_%s" % L.NAMES[i])
-            names.append(L.NAMES[i])
+            e.line("%s = %s" % (local, read_f32(s)))
+            lane_of[L.NAMES[i]] = lambda k, local=local: "%s[%d]" % (local, k)
+            checks += ["not 0.0 < abs(%s[%d]) < %r" % (local, k, MIN_NORMAL) for k in range(count)]
         else:
-            # a scalar: one float, named in the expression as the lane would be
-            e.line("n_%s = %s[0]" % (L.NAMES[i], read_f32_scalar(8 * s[1] + 4 * s[2])))
-            fast = fast.replace(L.NAMES[i], "n_" + L.NAMES[i])
-            if product:
-                product = product.replace(L.NAMES[i], "n_" + L.NAMES[i])
-    checked = list(seqs) + ["(n_%s,)" % L.NAMES[i] for i, s in enumerate(srcs)
-                            if not isinstance(s, Vec)]
+            e.line("%s = %s[0]" % (local, read_f32_scalar(8 * s[1] + 4 * s[2])))
+            lane_of[L.NAMES[i]] = lambda k, local=local: local
+            checks.append("not 0.0 < abs(%s) < %r" % (local, MIN_NORMAL))
+
+    def lanes(expr: str):
+        return [_LANE.sub(lambda mo, k=k: lane_of[mo.group(0)](k) if mo.group(0) in lane_of
+                          else mo.group(0), expr) for k in range(count)]
+
     if product:
-        pnames = [n for n in names if n in product]
-        e.line("n_p = neon_round32x%d(%s)" % (dest.count, L.comprehension(
-            product, [seqs[names.index(n)] for n in pnames], pnames)))
-        seqs.append("n_p")
-        names.append("p")
-    e.line("n_r = %s" % L.comprehension(fast, seqs, names))
-    # a product rounded first must itself be a normal single (else: flushed, UFC)
-    also = " and neon_f32_fast(n_p)" if product else ""
-    e.line("if c.fpscr & 0x%x and neon_f32_fast(n_r, %s)%s:" % (fp.sf.IXC, ", ".join(checked), also))
+        # rounded to single first; it must be a normal single itself (else: flushed, UFC)
+        e.line("n_p = neon_round32x%d((%s,))" % (count, ", ".join(lanes(product))))
+        lane_of["p"] = lambda k: "n_p[%d]" % k
+        checks += ["%r < abs(n_p[%d]) <= %r" % (MIN_NORMAL, k, MAX_NORMAL) for k in range(count)]
+    e.line("n_r = (%s,)" % ", ".join(lanes(fast)))
+    checks = ["%r < abs(n_r[%d]) <= %r" % (MIN_NORMAL, k, MAX_NORMAL) for k in range(count)] + checks
+    e.line("if c.fpscr & 0x%x and %s:" % (fp.sf.IXC, " and ".join(checks)))
     e.indent(1)
-    write_f32(e, dest, "n_r")
+    write_f32(e, dest, ["n_r[%d]" % k for k in range(count)])
     e.indent(-1)
     e.line("else:")
     e.indent(1)
     _slow(e, fn, dest, offsets)
     e.indent(-1)
+
+
+_LANE = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
 
 
 # The same-length operations: pattern -> ((mnemonic, fpops function, fast expression, cost), ...)
@@ -362,7 +358,7 @@ for _name in UNALLOCATED:
 
 
 RUNTIME = {"neon_fp_lanes": fp.neon_fp_lanes, "neon_fp_pairwise": neon_fp_pairwise,
-           "neon_f32_fast": neon_f32_fast, "neon_fma32": vfp_fma32}
+           "neon_fma32": vfp_fma32}
 RUNTIME.update(_F32)
 for _fn in ("fp_add", "fp_sub", "fp_mul", "fp_mla", "fp_mls", "fp_fma", "fp_fms", "fp_abd",
             "fp_max", "fp_min", "fp_compare_eq", "fp_compare_ge", "fp_compare_gt",
