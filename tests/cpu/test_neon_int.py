@@ -269,7 +269,9 @@ def test_saturate_reports_clamping():
     assert L.saturate(200, 8, False) == (200, False)
 
 
-def test_lane_helper_emits_one_comprehension():
+def test_lane_helper_emits_straight_line_code():
+    """One unpack per source, one pack whose arguments are the expression
+    once per lane: no comprehension, no star-arguments (lanes.py: PyPy)."""
     class E:
         def __init__(self):
             self.out = []
@@ -277,8 +279,9 @@ def test_lane_helper_emits_one_comprehension():
         def line(self, s):
             self.out.append(s)
     e = E()
-    L.lanes(e, L.Vec(0, 16, False, 2), "x + y", [L.read(L.Vec(2, 16, False, 2)), L.read(L.Vec(4, 16, False, 2))])
-    assert len(e.out) == 1 and "for x, y in zip(" in e.out[0] and "& 0xffff" in e.out[0]
+    L.lanes(e, L.Vec(0, 32, False, 2), "x + y", [L.read(L.Vec(2, 32, False, 2)), L.read(L.Vec(4, 32, False, 2))])
+    assert len(e.out) == 3 and " for " not in e.out[2] and "*" not in e.out[2]
+    assert e.out[2].count("n_0[") == 4 and e.out[2].count("& 0xffffffff") == 4
 
 
 @pytest.mark.parametrize("thumb", [False, True], ids=["A32", "T32"])

@@ -197,35 +197,49 @@ def _signed(f) -> bool:
 # (A8.8.394 VSHL (register): Elem[Dm] << SInt(Elem[Dn]<7:0>)), which
 # neon_sb turns into a signed count.
 _ALL, _NO64, _HS = (0, 1, 2, 3), (0, 1, 2), (1, 2)
+
+# Comparisons, maxima, minima and absolute differences without a branch:
+# a data-dependent branch in a lane is a guard in PyPy's trace that fails
+# for some data and grows a bridge.  (d >> 63) is -1 for a negative d and 0
+# otherwise, for the lanes of up to 32 bits these apply to (d within 34).
+GT = "(y - x) >> 63"                                  # all ones if x > y
+GE = "~((x - y) >> 63)"                               # ... if x >= y
+EQ = "((x ^ y) - 1) >> 63"                            # unsigned lanes: x ^ y >= 0
+TST = "~(((x & y) - 1) >> 63)"                        # ... if x & y != 0
+MAX = "x - ((n_t := x - y) & (n_t >> 63))"
+MIN = "y + ((n_t := x - y) & (n_t >> 63))"
+ABD = "((n_t := x - y) ^ (n_u := n_t >> 63)) - n_u"
+_SHL = "x << n_sh if (n_sh := neon_sb[y & 0xff]) >= 0 else x >> -n_sh"
+_RSHL = "x << n_sh if (n_sh := neon_sb[y & 0xff]) >= 0 else (x + (1 << (-n_sh - 1))) >> -n_sh"
 SAME = {
     "VHADD": ("(x + y) >> 1", "mod", _NO64, "U", "alu"),
     "VRHADD": ("(x + y + 1) >> 1", "mod", _NO64, "U", "alu"),
     "VQADD": ("x + y", "sat", _ALL, "U", "alu"),
     "VHSUB": ("(x - y) >> 1", "mod", _NO64, "U", "alu"),
     "VQSUB": ("x - y", "sat", _ALL, "U", "alu"),
-    "VCGT_reg": ("-(x > y)", "mod", _NO64, "U", "alu"),
-    "VCGE_reg": ("-(x >= y)", "mod", _NO64, "U", "alu"),
-    "VSHL_reg": ("x << y if y >= 0 else x >> -y", "mod", _ALL, "U", "alu"),
-    "VQSHL_reg": ("x << y if y >= 0 else x >> -y", "sat", _ALL, "U", "alu"),
-    "VRSHL": ("x << y if y >= 0 else (x + (1 << (-y - 1))) >> -y", "mod", _ALL, "U", "alu"),
-    "VQRSHL": ("x << y if y >= 0 else (x + (1 << (-y - 1))) >> -y", "sat", _ALL, "U", "alu"),
-    "VMAX_int": ("x if x > y else y", "range", _NO64, "U", "alu"),
-    "VMIN_int": ("x if x < y else y", "range", _NO64, "U", "alu"),
-    "VABD_int": ("abs(x - y)", "mod", _NO64, "U", "alu"),
-    "VABA": ("z + abs(x - y)", "mod", _NO64, "U", "alu"),
+    "VCGT_reg": (GT, "mod", _NO64, "U", "alu"),
+    "VCGE_reg": (GE, "mod", _NO64, "U", "alu"),
+    "VSHL_reg": (_SHL, "mod", _ALL, "U", "alu"),
+    "VQSHL_reg": (_SHL, "sat", _ALL, "U", "alu"),
+    "VRSHL": (_RSHL, "mod", _ALL, "U", "alu"),
+    "VQRSHL": (_RSHL, "sat", _ALL, "U", "alu"),
+    "VMAX_int": (MAX, "range", _NO64, "U", "alu"),
+    "VMIN_int": (MIN, "range", _NO64, "U", "alu"),
+    "VABD_int": (ABD, "mod", _NO64, "U", "alu"),
+    "VABA": ("z + " + ABD, "mod", _NO64, "U", "alu"),
     "VADD_int": ("x + y", "mod", _ALL, False, "alu"),
     "VSUB_int": ("x - y", "mod", _ALL, False, "alu"),
-    "VTST": ("-((x & y) != 0)", "mod", _NO64, False, "alu"),
-    "VCEQ_reg": ("-(x == y)", "mod", _NO64, False, "alu"),
-    "VMLA_int": ("z + x * y", "mod", _NO64, False, "mac"),
-    "VMLS_int": ("z - x * y", "mod", _NO64, False, "mac"),
+    "VTST": (TST, "mod", _NO64, False, "alu"),
+    "VCEQ_reg": (EQ, "mod", _NO64, False, "alu"),
+    "VMLA_int": ("z + x * y", "mod", _NO64, True, "mac"),
+    "VMLS_int": ("z - x * y", "mod", _NO64, True, "mac"),
     "VQDMULH": ("(2 * x * y) >> {E}", "sat", _HS, True, "mul"),
     "VQRDMULH": ("(2 * x * y + {R}) >> {E}", "sat", _HS, True, "mul"),
     # bitwise: Vd's old value is z (VBSL selects by it, VBIT/VBIF insert by Vm)
     "VAND": ("x & y", "logic", None, False, "alu"),
     "VBIC_reg": ("x & ~y", "logic", None, False, "alu"),
     "VORR_reg": ("x | y", "logic", None, False, "alu"),
-    "VORN": ("x | ~y", "mod", None, False, "alu"),
+    "VORN": ("x | ~y", "logic", None, False, "alu"),
     "VEOR": ("x ^ y", "logic", None, False, "alu"),
     "VBSL": ("(x & z) | (y & ~z)", "logic", None, False, "alu"),
     "VBIT": ("(z & ~y) | (x & y)", "logic", None, False, "alu"),
@@ -254,14 +268,14 @@ def same_execute(e, name: str, q: int, size: int, signed: bool, d: int, n: int, 
     regs = 2 if q else 1
     _cost(e, cls, q)
     L.enabled(e, d, n, m)
-    if kind == "logic" or sizes is None:
-        esize, signed = 64, False
+    if kind == "logic":
+        # bitwise: signed doublewords, so that no value needs more than 64 bits
+        esize, signed = 64, True
     vn, vm, vd = (Vec(r, esize, signed, regs) for r in (n, m, d))
     expr = expr.format(E=esize, R=1 << (esize - 1))
     if name in _SHIFT_BY_REG:
-        # the count: the low byte of each Vn element, signed
-        e.line("n_t = [neon_sb[y & 0xff] for y in %s]" % read(vn._replace(signed=False)))
-        sources = [read(vm), "n_t"]
+        # the value is Vm's lane, the count the low byte of Vn's, signed
+        sources = [read(vm), read(vn._replace(signed=False))]
     else:
         sources = [read(vn), read(vm)]
     if "z" in expr:
@@ -300,15 +314,16 @@ def vmul_int(e, f):
     regs = 2 if q else 1
     _cost(e, "mul", q)
     L.enabled(e, d, n, m)
-    vn, vm, vd = (Vec(r, 8 << size, False, regs) for r in (n, m, d))
+    # modular products: the lanes read signed keep a 32-bit product within
+    # 62 bits, where PyPy's ints are machine words
+    vn, vm, vd = (Vec(r, 8 << size, not poly, regs) for r in (n, m, d))
     expr = "neon_pmul8[x << 8 | y] & 0xff" if poly else "x * y"
     L.lanes(e, vd, expr, [read(vn), read(vm)], masked=not poly)
 
 
 # the pairwise operations (A8.8.372 VPADD (integer), A8.8.374 VPMAX, VPMIN):
 # the lanes of Dn then Dm taken in adjacent pairs
-PAIRWISE = {"VPADD_int": ("x + y", "mod"), "VPMAX_int": ("x if x > y else y", "range"),
-            "VPMIN_int": ("x if x < y else y", "range")}
+PAIRWISE = {"VPADD_int": ("x + y", "mod"), "VPMAX_int": (MAX, "range"), "VPMIN_int": (MIN, "range")}
 
 
 def pairwise_execute(e, name: str, size: int, signed: bool, d: int, n: int, m: int) -> None:
@@ -316,8 +331,14 @@ def pairwise_execute(e, name: str, size: int, signed: bool, d: int, n: int, m: i
     esize = 8 << size
     _cost(e, "alu", False)
     L.enabled(e, d, n, m)
-    e.line("n_p = %s + %s" % (read(Vec(n, esize, signed)), read(Vec(m, esize, signed))))
-    L.lanes(e, Vec(d, esize, signed), expr, ["n_p[0::2]", "n_p[1::2]"], masked=kind == "mod")
+    vd = Vec(d, esize, signed)
+    bound = L.bind(e, [read(Vec(n, esize, signed)), read(Vec(m, esize, signed))])
+    elements = L.unrolled("x", bound[:1], vd.count) + L.unrolled("x", bound[1:], vd.count)
+    out = []
+    for i in range(vd.count):
+        lane = L.substitute(expr, {"x": elements[2 * i], "y": elements[2 * i + 1]})
+        out.append("(%s) & 0x%x" % (lane, L.MASK[esize]) if kind == "mod" else lane)
+    L.write(e, vd._replace(signed=signed and kind != "mod"), out)
 
 
 def _pairwise(name: str):
@@ -360,7 +381,7 @@ def long_execute(e, expr: str, size: int, signed: bool, d: int, n: int, m: int,
         sources.append(read(Vec(m, esize, signed)))
         names.append("y")
     if sat:
-        L.saturating(e, "n_q", L.comprehension(expr, sources, names), 2 * esize, True)
+        L.saturating(e, "n_q", L.unrolled(expr, L.bind(e, sources), vd.count, names), 2 * esize, True)
         if acc:
             L.lanes(e, vd, "z %s w" % acc, [read(vd), "n_q"], sat=True, names=("z", "w"))
         else:
@@ -435,8 +456,8 @@ def _long(expr: str, acc: bool = False, cls: str = "alu"):
     return emit
 
 
-op(HANDLERS, "VABAL", cycles=COST["alu"])(_long("z + abs(x - y)", True))
-op(HANDLERS, "VABDL", cycles=COST["alu"])(_long("abs(x - y)"))
+op(HANDLERS, "VABAL", cycles=COST["alu"])(_long("z + " + ABD, True))
+op(HANDLERS, "VABDL", cycles=COST["alu"])(_long(ABD))
 
 
 @op(HANDLERS, "VMLAL_VMLSL", cycles=COST["mac"])
@@ -542,14 +563,14 @@ def _scalar_decode(e, f, long: bool) -> bool:
 def vmla_scalar(e, f):
     """VMLA, VMLS (by scalar, integer) (A8.8.338): op is subtract."""
     if _scalar_decode(e, f, False):
-        scalar_execute(e, f, "z - x * y" if f["op"] else "z + x * y", f["U"], False, acc=True, cls="mac")
+        scalar_execute(e, f, "z - x * y" if f["op"] else "z + x * y", f["U"], True, acc=True, cls="mac")
 
 
 @op(HANDLERS, "VMUL_scalar", cycles=COST["mul"])
 def vmul_scalar(e, f):
     """VMUL (by scalar, integer) (A8.8.352)."""
     if _scalar_decode(e, f, False):
-        scalar_execute(e, f, "x * y", f["U"], False)
+        scalar_execute(e, f, "x * y", f["U"], True)
 
 
 def _qdmulh_scalar(rounding: bool):
@@ -637,6 +658,8 @@ def shift_execute(e, name: str, q: int, esize: int, shift: int, signed: bool, d:
 def _shift(name: str):
     right = SHIFTS[name][2]
     sign_from_u = name in ("VSHR", "VSRA", "VRSHR", "VRSRA")
+    # VSHL and VSLI are modular: signed lanes keep x << s within 63 bits
+    signed_anyway = name in ("VSHL_imm", "VSLI")
 
     def emit(e, f):
         q, d, m = f["Q"], _d(f), _m(f)
@@ -645,7 +668,7 @@ def _shift(name: str):
             return
         esize, field = shift_size(f)
         shift = esize - field if right else field
-        shift_execute(e, name, q, esize, shift, _signed(f) if sign_from_u else False, d, m)
+        shift_execute(e, name, q, esize, shift, _signed(f) if sign_from_u else signed_anyway, d, m)
     return emit
 
 
@@ -834,7 +857,7 @@ def vmodimm(e, f):
     L.enabled(e, d)
     vd = Vec(d, 64, False, regs)
     if what in ("VMOV", "VMVN"):
-        L.write(e, vd, "(%s,)" % ", ".join(["0x%x" % imm] * regs))
+        L.write(e, vd, ["0x%x" % imm] * regs)
     elif what == "VORR":
         L.lanes(e, vd, "x | 0x%x" % imm, [read(vd)], masked=False)
     else:
