@@ -83,3 +83,50 @@ def test_smoke_neon_t32_patterns(isa):
                 "1110 1110 1 b:1 q:1 0 vd:4 rt:4 1011 d:1 0 e:1 1 0000")
     names = [tm.name for tm in neon.templates(isa)]
     assert names and len(set(names)) == len(names)
+
+
+# The 32-bit scalar moves are VFP instructions too (CheckAdvSIMDOrVFPEnabled
+# with advsimd FALSE, A8.8.341/342): ASEDIS and TASE do not apply.
+VFP_TOO = ("VMOV_sr32", "VMOV_rs32")
+
+
+@pytest.mark.parametrize("isa", ("a32", "t32"))
+@pytest.mark.parametrize("control", ("asedis", "tase"))
+def test_smoke_every_neon_template_checks_advanced_simd_access(isa, control):
+    """CheckAdvSIMDEnabled in every handler: an instance of each NEON template
+    (all three owners' files) is UNDEFINED with CPACR.ASEDIS set, and traps
+    to HYP with HSR.TA = 1 under HCPTR.TASE -- before it touches memory or
+    registers.  No QEMU needed."""
+    import random
+    from pyxen15.machine import Machine
+    from . import gen
+    vbar, hvbar, code = 0x80002000, 0x80003000, 0x80001000
+    m = Machine(ram_size=16 << 20, semihosting=False)
+    c = m.cpu
+    rng = random.Random("neon-access:%s" % isa)
+    ctx = gen.Ctx(isa, rng, gen.data_addr(0))
+    ctx.pool4 = neon.POOL[isa]
+    ctx.force = {"cond": 14}
+    bad = []
+    for tm in neon.templates(isa):
+        if tm.name in VFP_TOO:
+            continue
+        insn = gen.draw(ctx, tm, seed_operands=False)
+        m.mem.write(code, insn.encode())
+        c.set_cpsr(0x1D3 | (0x20 if isa == "t32" else 0))
+        c.sys.vbar, c.sys.hvbar = vbar, hvbar
+        c.sys.cpacr = 0xF << 20 | (1 << 31 if control == "asedis" else 0)
+        c.sys.hcptr = 0x33FF | (1 << 15 if control == "tase" else 0)
+        c.fpexc = 1 << 30
+        for r in range(15):
+            c.r[r] = 0x80100000
+        c.pc = code
+        m.run(max_insns=1)
+        if control == "asedis":
+            ok = c.pc == vbar + 4 and c.mode == 0x1B
+        else:
+            ok = c.pc == hvbar + 0x14 and c.mode == 0x1A and c.sys.hsr >> 26 == 0x07 \
+                and c.sys.hsr >> 5 & 1
+        if not ok:
+            bad.append("%s %08x -> pc %08x mode %02x" % (tm.name, insn.word(), c.pc, c.mode))
+    assert not bad, bad
