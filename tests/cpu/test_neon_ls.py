@@ -348,3 +348,27 @@ def test_access_check_is_made_again_after_the_controls_change():
     c.pc = CODE
     m.run(until=VBAR + 4, max_insns=3)
     assert took_undef(c)
+
+
+@pytest.mark.parametrize("src,want", [
+    ("vld1.16 {d0}, [r0]", 0x0708050603040102),           # each halfword big-endian
+    ("vld1.64 {d0}, [r0]", 0x0102030405060708),
+    ("vld1.32 {d0[1]}, [r0]", 0x01020304 << 32),
+])
+def test_big_endian_data_swaps_within_each_element(src, want):
+    """CPSR.E = 1 (SETEND BE): MemU of an element is big-endian, so the bytes
+    swap within each element, not within the register (A2.6.3)."""
+    m = run("setend be\n%s\nsetend le" % src, dregs={0: 0})
+    assert m.cpu.vfp_d(0) == want
+
+
+def test_big_endian_store_is_the_inverse():
+    m = run("setend be\nvst1.16 {d0}, [r1]\nsetend le", regs={1: DATA + 0x100},
+            dregs={0: 0x0708050603040102})
+    assert m.mem.read(DATA + 0x100, 8) == PATTERN[:8]
+
+
+def test_element_access_reaches_a_device():
+    """An element load goes through the bus like LDR: V2M SYS_ID (0x1C010000)."""
+    m = run("ldr r2, [r0]\nvld1.32 {d0[0]}, [r0]\nvmov.32 r3, d0[0]", regs={0: 0x1C010000})
+    assert m.cpu.r[3] == m.cpu.r[2] != 0
