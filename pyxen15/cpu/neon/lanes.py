@@ -153,6 +153,8 @@ def _lane_of_word(name: str, v: Vec, i: int) -> str:
         if shift + v.esize == 64:
             return "(%s >> %d)" % (word, shift)
         h = 1 << (v.esize - 1)
+        if not shift:
+            return "((%s & 0x%x ^ 0x%x) - 0x%x)" % (word, m, h, h)
         return "((%s >> %d & 0x%x ^ 0x%x) - 0x%x)" % (word, shift, m, h, h)
     return "(%s >> %d & 0x%x)" % (word, shift, m) if shift else "(%s & 0x%x)" % (word, m)
 
@@ -264,7 +266,7 @@ def substitute(expr: str, mapping: Dict[str, str]) -> str:
 
 
 def lanes(e, dest: Vec, expr: str, sources: Sequence, sat: bool = False,
-          masked: bool = True, names: Sequence[str] = NAMES) -> None:
+          masked: bool = True, names: Sequence[str] = NAMES, bits: int = 0) -> None:
     """Emit the element operation `expr` over every lane of `sources` into
     `dest` (the one helper every NEON family uses).
 
@@ -277,13 +279,14 @@ def lanes(e, dest: Vec, expr: str, sources: Sequence, sat: bool = False,
     * else ``masked``: taken modulo 2^dest.esize, written unsigned;
     * else written as it is: the caller knows it is in dest's range.
 
-    `names` renames the sources' lanes (default x, y, z, w).  The emitted
+    `names` renames the sources' lanes (default x, y, z, w); `bits` bounds
+    the exact results of a saturating operation (see :func:`saturating`).  The emitted
     code is one line per source (its unpack) and one pack whose arguments
     are the expression once per lane.
     """
     bound = bind(e, sources)
     if sat:
-        saturating(e, "n_s", unrolled(expr, bound, dest.count, names), dest.esize, dest.signed)
+        saturating(e, "n_s", unrolled(expr, bound, dest.count, names), dest.esize, dest.signed, bits)
         write(e, dest, "n_s")
         return
     if masked:
@@ -293,11 +296,12 @@ def lanes(e, dest: Vec, expr: str, sources: Sequence, sat: bool = False,
     write(e, dest, unrolled(expr, bound, dest.count, names))
 
 
-def saturating(e, name: str, values, esize: int, signed: bool) -> None:
+def saturating(e, name: str, values, esize: int, signed: bool, bits: int = 0) -> None:
     """Emit: local `name` = the lane values saturated to an esize-bit
     range, FPSCR.QC set if any lane was out of it (a step of its own for
     the operations that saturate twice, VQDMLAL).  `values`: a list of one
-    expression per lane (or, slower, a list expression)."""
+    expression per lane (or, slower, a list expression).  `bits`: a bound
+    on the exact values' magnitude in bits, when the caller knows one."""
     lo, hi = bounds(esize, signed)
     if isinstance(values, str):
         e.line("n_r = %s" % values)
@@ -307,10 +311,16 @@ def saturating(e, name: str, values, esize: int, signed: bool) -> None:
         return
     n = len(values)
     e.line("n_r = (%s,)" % ", ".join(values))
-    e.line("%s = (%s,)" % (name, ", ".join(
-        "%d if n_r[%d] < %d else %d if n_r[%d] > %d else n_r[%d]" % (lo, i, lo, hi, i, hi, i)
-        for i in range(n))))
-    e.line("if %s:" % " or ".join("%s[%d] != n_r[%d]" % (name, i, i) for i in range(n)))
+    if 0 < bits <= 62:
+        # without a branch: (d >> 63) is all ones exactly when d < 0, for
+        # |d| < 2^63 (a branch per lane would be a guard, and a bridge in
+        # PyPy's trace for the first data that saturates)
+        clamp = ("(n_c := n_r[{i}] - ((n_d := n_r[{i}] - %d) & (n_d >> 63))) + "
+                 "((n_d := %d - n_c) & (n_d >> 63))" % (lo, hi))
+    else:
+        clamp = "%d if n_r[{i}] < %d else %d if n_r[{i}] > %d else n_r[{i}]" % (lo, lo, hi, hi)
+    e.line("%s = (%s,)" % (name, ", ".join(clamp.format(i=i) for i in range(n))))
+    e.line("if %s:" % " | ".join("(%s[%d] ^ n_r[%d])" % (name, i, i) for i in range(n)))
     e.line("    c.fpscr |= 0x%x" % QC)
 
 

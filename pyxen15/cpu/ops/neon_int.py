@@ -280,8 +280,11 @@ def same_execute(e, name: str, q: int, size: int, signed: bool, d: int, n: int, 
         sources = [read(vn), read(vm)]
     if "z" in expr:
         sources.append(read(vd))
+    # the exact results' size, where it is known (saturating forms)
+    bits = {"VQADD": esize + 1, "VQSUB": esize + 1, "VQDMULH": 2 * esize,
+            "VQRDMULH": 2 * esize}.get(name, 0)
     L.lanes(e, vd._replace(signed=signed), expr, sources, sat=kind == "sat",
-            masked=kind == "mod")
+            masked=kind == "mod", bits=bits)
 
 
 def _same(name: str):
@@ -381,9 +384,11 @@ def long_execute(e, expr: str, size: int, signed: bool, d: int, n: int, m: int,
         sources.append(read(Vec(m, esize, signed)))
         names.append("y")
     if sat:
-        L.saturating(e, "n_q", L.unrolled(expr, L.bind(e, sources), vd.count, names), 2 * esize, True)
+        L.saturating(e, "n_q", L.unrolled(expr, L.bind(e, sources), vd.count, names), 2 * esize, True,
+                     2 * esize + 1)
         if acc:
-            L.lanes(e, vd, "z %s w" % acc, [read(vd), "n_q"], sat=True, names=("z", "w"))
+            L.lanes(e, vd, "z %s w" % acc, [read(vd), "n_q"], sat=True, names=("z", "w"),
+                    bits=2 * esize + 1)
         else:
             L.write(e, vd, "n_q")
         return
@@ -542,7 +547,7 @@ def scalar_execute(e, f, expr: str, q: int, signed: bool, acc: bool = False,
     if acc:
         sources.append(read(vd))
         names.append("z")
-    L.lanes(e, vd, expr, sources, sat=sat, masked=not sat, names=names)
+    L.lanes(e, vd, expr, sources, sat=sat, masked=not sat, names=names, bits=2 * esize)
 
 
 def _scalar_decode(e, f, long: bool) -> bool:
@@ -690,7 +695,7 @@ def vqshl_imm(e, f):
     _cost(e, "alu", q)
     L.enabled(e, d, m)
     L.lanes(e, Vec(d, esize, not u, regs), "x << %d" % shift, [read(Vec(m, esize, src_signed, regs))],
-            sat=True)
+            sat=True, bits=esize + shift + 1)
 
 
 def narrow_shift_execute(e, esize: int, shift: int, rounding: bool, src_signed: bool,
@@ -705,7 +710,7 @@ def narrow_shift_execute(e, esize: int, shift: int, rounding: bool, src_signed: 
     if sat is None:
         L.lanes(e, Vec(d, esize), expr, [src])
     else:
-        L.lanes(e, Vec(d, esize, sat), expr, [src], sat=True)
+        L.lanes(e, Vec(d, esize, sat), expr, [src], sat=True, bits=2 * esize - shift + 1)
 
 
 def _narrow_shift(rounding: bool, kind: str):
