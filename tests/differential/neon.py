@@ -35,7 +35,7 @@ then TESTS_PER_GROUP times:
    into (some of) the D registers the sources occupy (the others keep earlier
    results, so results feed later instructions);
 3. core set-ups from the template's ``plan`` (addresses of loads and stores, ...);
-4. the tested instruction;
+4. the tested instruction (T32: sometimes alone in an IT block, IT_P);
 5. the log, to the next free bytes of the log area at ``[r11, #off]``:
    ``VMRS rX, FPSCR; STR rX``, a ``STR`` of each core destination, and ``VSTR`` of
    the first one or two D registers of the first SIMD destination (a Q result whole).
@@ -69,6 +69,7 @@ TESTS_PER_GROUP = 2
 MAX_TESTS = 40                  # per case; the log space usually ends it first
 MAX_ENTRY = 4 + 4 * 2 + 16      # FPSCR, two core results, two D registers
 REFRESH_P = 0.7                 # chance that a source D register gets a pool value
+IT_P = 0.15                     # T32: chance of a one-instruction IT block around it
 SLOTS_PER_KIND = 4              # pool slots drawn for one kind before reuse
 POOL = vfp.POOL                 # core registers: never r11, SP only through plans
 
@@ -437,6 +438,10 @@ class NeonGenerator:
                 LOG_REG in insn.writes or any(f[c] == LOG_REG for c in tm.neon.core_dst):
             raise gen.GenError("%s would overwrite the log base r%d" % (tm.name, LOG_REG))
         items += pre
+        if isa == "t32" and rng.random() < IT_P:
+            # Thumb Advanced SIMD instructions are conditional inside an IT block.
+            items.append(Insn(t32.BY_NAME["IT_n"], t32.it_fields(rng.randrange(15), []),
+                              role="it"))
         items.append(insn)
         return insn
 
@@ -581,8 +586,10 @@ def triage(mm, runner, explain=True):
 
 # --- batches ----------------------------------------------------------------------------
 # Default size per instruction set: >= MIN_TESTED drawn Advanced SIMD instructions.
-# Every case draws at least 20 (its log fills at 24 bytes an instruction at worst).
-DEFAULT_CASES = {"a32": 5120, "t32": 5120}
+# A case logs about 30 tested instructions (at least 20: the log fills at 24
+# bytes an instruction at worst); measured 7,776-7,842 a batch of 256 cases, so
+# 15 batches give about 117,000 (each batch must reach its share of 100,000).
+DEFAULT_CASES = {"a32": 3840, "t32": 3840}
 MIN_TESTED = 100000
 BATCH = gen.NSLOTS
 
