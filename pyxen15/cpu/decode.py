@@ -11,10 +11,11 @@ from typing import Dict
 
 from .decodetree import Decoder, bind, parse_table
 from .ops import (branch, dataproc, loadstore, media, multiply, neon_fp, neon_int, neon_ls,
-                  system, vfp)
+                  neon_misc, system, vfp)
 from .translate import Insn
 
-FAMILIES = (dataproc, multiply, media, loadstore, branch, system, vfp, neon_fp, neon_int, neon_ls)
+FAMILIES = (dataproc, multiply, media, loadstore, branch, system, vfp, neon_fp, neon_int, neon_ls,
+            neon_misc)
 
 # Field letters shared by every family of an instruction set; families add
 # their own through FIELDS, or read their tables with a LEGEND of their own.
@@ -45,6 +46,7 @@ def _build(isa: str) -> Decoder:
     legend = _legend(isa)
     patterns = []
     handlers = {}
+    owner = {}
     for fam in FAMILIES:
         text = fam.TABLES.get(isa)
         if text:
@@ -52,6 +54,12 @@ def _build(isa: str) -> Decoder:
             # Advanced SIMD ones: neon/lanes.py), clear of the others' letters.
             own = getattr(fam, "LEGEND", {}).get(isa, legend)
             patterns += parse_table(text, own, WIDTH[isa], "%s[%s]" % (fam.__name__, isa))
+        for name in fam.HANDLERS:
+            # one namespace of pattern names: a second family's would silently
+            # replace the first one's handler
+            if owner.setdefault(name, fam.__name__) != fam.__name__:
+                raise ValueError("pattern %s is handled by both %s and %s" % (
+                    name, owner[name], fam.__name__))
         handlers.update(fam.HANDLERS)
     bind(patterns, handlers)
     return Decoder(patterns)

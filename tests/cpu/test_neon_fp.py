@@ -240,3 +240,104 @@ def test_undefined_encodings(thumb, word_a32, word_t32):
     word = word_t32 if thumb else word_a32
     text = ".inst.w 0x%08x" % word if thumb else ".inst 0x%08x" % word
     assert took_undef(text, thumb)
+
+
+# -- two registers, miscellaneous; VEXT, VTBL/VTBX, VDUP (scalar) ------------------------------
+
+BYTES = [0x03020100, 0x07060504, 0x0B0A0908, 0x0F0E0D0C]
+HIGH = [0x13121110, 0x17161514, 0x1B1A1918, 0x1F1E1D1C]
+
+
+@BOTH
+@pytest.mark.parametrize("insn, q1, expect", [
+    ("vrev64.8 q0, q1", BYTES, [0x04050607, 0x00010203, 0x0C0D0E0F, 0x08090A0B]),
+    ("vrev32.16 q0, q1", BYTES, [0x01000302, 0x05040706, 0x09080B0A, 0x0D0C0F0E]),
+    ("vrev16.8 d0, d2", BYTES, [0x02030001, 0x06070405, 1, 1]),
+    ("vpaddl.u8 q0, q1", [0xFFFFFFFF] * 4, [0x01FE01FE] * 4),
+    ("vpaddl.s16 d0, d2", [0x8000FFFF, 0x00017FFF] + [0] * 2, [0xFFFF7FFF, 0x00008000, 1, 1]),
+    ("vcls.s8 d0, d2", [0xFF7F0100, 0] + [0] * 2, [0x07000607, 0x07070707, 1, 1]),
+    ("vclz.i32 q0, q1", [0, 1, 0x80000000, 0xFFFF], [32, 31, 0, 16]),
+    ("vcnt.8 d0, d2", [0xFF0F0301, 0x80] + [0] * 2, [0x08040201, 0x01, 1, 1]),
+    ("vmvn q0, q1", BYTES, [~x & 0xFFFFFFFF for x in BYTES]),
+    ("vqabs.s8 d0, d2", [0x80817F01, 0xFF] + [0] * 2, [0x7F7F7F01, 0x01, 1, 1]),
+    ("vqneg.s32 q0, q1", [0x80000000, 1, 0x7FFFFFFF, 0], [0x7FFFFFFF, 0xFFFFFFFF, 0x80000001, 0]),
+    ("vabs.s16 d0, d2", [0x80000001 | 0xFFFF, 0] + [0] * 2, [0x80000001, 0, 1, 1]),
+    ("vneg.f32 q0, q1", [DNAN, PZERO, INF, DENORM], [DNAN | 1 << 31, NZERO, NINF, NDENORM]),
+    ("vabs.f32 d0, d2", [SNAN | 1 << 31, NDENORM] + [0] * 2, [SNAN, DENORM, 1, 1]),
+    ("vcgt.s8 d0, d2, #0", [0x807F0001, 0] + [0] * 2, [0x00FF00FF, 0, 1, 1]),
+    ("vcle.f32 q0, q1, #0", [NZERO, NDENORM, QNAN, s(-1.0)], [0xFFFFFFFF] * 2 + [0, 0xFFFFFFFF]),
+    ("vceq.i16 d0, d2, #0", [0x00010000, 0xFFFF0000] + [0] * 2, [0x0000FFFF, 0x0000FFFF, 1, 1]),
+    ("vmovn.i32 d0, q1", BYTES, [0x05040100, 0x0D0C0908, 1, 1]),
+    ("vqmovn.s16 d0, q1", [0x7F80FF7F, 0x0080FF80, 0, 0xFFFF], [0x7F807F80, 0x00FF0000, 1, 1]),
+    ("vqmovun.s16 d0, q1", [0x00FF0100, 0xFFFF0080, 0, 0], [0x0080FFFF, 0, 1, 1]),
+    ("vshll.i8 q0, d2, #8", [0x0201FF80, 0] + [0] * 2, [0xFF008000, 0x02000100, 0, 0]),
+    ("vcvt.s32.f32 q0, q1", [s(-1.5), s(3e9), QNAN, DENORM], [0xFFFFFFFF, 0x7FFFFFFF, 0, 0]),
+    ("vcvt.f32.u32 d0, d2", [0xFFFFFFFF, 7] + [0] * 2, [s(4294967296.0), s(7.0), 1, 1]),
+    ("vrecpe.f32 d0, d2", [s(1.0), PZERO] + [0] * 2, [0x3F7F8000, INF, 1, 1]),
+    ("vrsqrte.u32 d0, d2", [0x40000000, 0x3FFFFFFF] + [0] * 2, [0xFF800000, 0xFFFFFFFF, 1, 1]),
+    ("vcvt.f16.f32 d0, q1", [s(1.0), s(-2.0), s(65504.0), s(1e6)], [0xC0003C00, 0x7C007BFF, 1, 1]),
+    ("vcvt.f32.f16 q0, d2", [0xC0003C00, 0x7C000001] + [0] * 2, [s(1.0), s(-2.0), s(2.0 ** -24), INF]),
+    ("vext.8 q0, q1, q2, #9", BYTES, [0x0C0B0A09, 0x100F0E0D, 0x14131211, 0x18171615]),
+    ("vdup.16 q0, d3[3]", BYTES, [0x0F0E0F0E] * 4),
+    # table bytes 0x00-0x0f; the indices in d4 (q2's low half): beyond the table, 0 or Dd's byte
+    ("vtbl.8 d0, {d2, d3}, d4", BYTES, [0x000F0100, 0, 1, 1]),
+    ("vtbx.8 d1, {d2}, d4", BYTES, [1, 1, 0x00070605, 0x00050403]),
+])
+def test_miscellaneous(thumb, insn, q1, expect):
+    q2 = HIGH
+    if "vtbl" in insn:
+        q2 = [0x1F0F0100, 0x00000010, 0, 0]
+    elif "vtbx" in insn:
+        q2 = [0x20070605, 0xFF050403, 0, 0]
+    c = run_neon(insn, thumb, q={0: [1] * 4, 1: q1, 2: q2})
+    assert [hex(x) for x in qreg(c, 0)] == [hex(x) for x in expect]
+
+
+@BOTH
+def test_saturation_sets_qc_and_nothing_clears_it(thumb):
+    c = run_neon("vqabs.s8 d0, d2\nvqabs.s8 d1, d3", thumb,
+                 q={1: [0x80, 0, 0x01, 0]})
+    assert c.fpscr & 1 << 27
+    c = run_neon("vqmovn.s16 d0, q1", thumb, q={1: [0x007F0001, 0, 0, 0]})
+    assert not c.fpscr & 1 << 27
+
+
+@BOTH
+@pytest.mark.parametrize("word_a32", [
+    0xF3B00180,     # VREV with op = 11
+    0xF3B80080,     # VREV32.32: op + size = 3
+    0xF3BC0200,     # VPADDL with size 11
+    0xF3B00541,     # VCNT q0, q? with Vm = 1: Q = 1 with an odd register
+    0xF3B40500,     # VCNT with size 01
+    0xF3B50700,     # VABS with F = 1 and size 01
+    0xF3B60000,     # VSWP with size 01
+    0xF3BA0100,     # VUZP.32 with Q = 0
+    0xF3B20201,     # VMOVN with Vm odd
+    0xF3B21300,     # VSHLL (shift = size) with Vd odd
+    0xF3BA0600,     # VCVT between half and single with size 10
+    0xF3B61700,     # VCVT.F32.F16 with Vd odd
+    0xF3B70400,     # VRECPE with size 01
+    0xF3B30600,     # VCVT between F32 and integer with size 00
+    0xF3B10280,     # two registers misc, A = 01, B = 0101x: unallocated
+    0xF2B00800,     # VEXT with Q = 0 and imm4<3> set
+    0xF3B00C00,     # VDUP (scalar) with imm4 = 0000
+    0xF3B00D00,     # U = 1, size = 11, bit 11 set, 1101: unallocated
+    0xF3BF0980,     # VTBL with a table beyond D31 (UNPREDICTABLE: UNDEFINED here)
+])
+def test_undefined_miscellaneous_encodings(thumb, word_a32):
+    word = word_a32
+    if thumb:
+        word = (0xEF000000 if word_a32 >> 24 == 0xF2 else 0xFF000000) | word_a32 & 0xFFFFFF
+    text = ".inst.w 0x%08x" % word if thumb else ".inst 0x%08x" % word
+    assert took_undef(text, thumb)
+
+
+@pytest.mark.parametrize("flags, runs", [(0, False), (1 << 30, True)])
+def test_t32_neon_instructions_in_an_it_block_follow_its_condition(flags, runs):
+    m, end = neon_machine("it eq\nvaddeq.f32 q0, q1, q2\nvrev64.8 q3, q3", True,
+                          q={0: [7] * 4, 1: VALUES, 2: OTHERS, 3: [7] * 4})
+    m.cpu.set_cpsr(m.cpu.cpsr | flags)
+    assert m.run(until=end, max_insns=20).reason == "until"
+    c = m.cpu
+    assert (qreg(c, 0) == [s(2.0), s(2.0), s(3.0), s(1e30)]) == runs
+    assert qreg(c, 3) == [0x07000000] * 4     # after the IT block: always

@@ -232,15 +232,29 @@ THREE = {
     "VADD_f": (("VADD", "fp_add", "x + y", "add"),),
     "VSUB_f": (("VSUB", "fp_sub", "x - y", "add"),),
     "VMUL_f": (("VMUL", "fp_mul", "x * y", "mul"),),
-    "VABD_f": (("VABD", "fp_abd", None, "add"),),
-    "VCEQ_f": (("VCEQ", "fp_compare_eq", None, "cmp"),),
-    "VCGE_f": (("VCGE", "fp_compare_ge", None, "cmp"),),
-    "VCGT_f": (("VCGT", "fp_compare_gt", None, "cmp"),),
-    "VACGE_VACGT": (("VACGE", "fp_abs_compare_ge", None, "cmp"),
-                    ("VACGT", "fp_abs_compare_gt", None, "cmp")),
-    "VMAX_VMIN_f": (("VMAX", "fp_max", None, "add"), ("VMIN", "fp_min", None, "add")),
-    "VRECPS_VRSQRTS": (("VRECPS", "fp_recip_step", None, "step"),
-                       ("VRSQRTS", "fp_rsqrt_step", None, "step")),
+    "VABD_f": (("VABD", "fp_abd", "abs(x - y)", "add"),),
+}
+# The compares and VMAX/VMIN: exact on host floats, with no flag to raise,
+# while no lane is a NaN or a denormal (a NaN fails "MIN <= abs(v)", and
+# infinities compare as the architecture orders them).  VMAX/VMIN pick a
+# lane's bits (a and b: Vn's and Vm's as integers); between equal lanes,
+# +0 and -0 included, the AND (max) or OR (min) of the bits is FPMax's and
+# FPMin's sign rule.
+COMPARE = {
+    "VCEQ_f": (("VCEQ", "fp_compare_eq", "0xffffffff if x == y else 0"),),
+    "VCGE_f": (("VCGE", "fp_compare_ge", "0xffffffff if x >= y else 0"),),
+    "VCGT_f": (("VCGT", "fp_compare_gt", "0xffffffff if x > y else 0"),),
+    "VACGE_VACGT": (("VACGE", "fp_abs_compare_ge", "0xffffffff if abs(x) >= abs(y) else 0"),
+                    ("VACGT", "fp_abs_compare_gt", "0xffffffff if abs(x) > abs(y) else 0")),
+    "VMAX_VMIN_f": (("VMAX", "fp_max", "a if x > y else b if x < y else a & b"),
+                    ("VMIN", "fp_min", "a if x < y else b if x > y else a | b")),
+}
+# VRECPS: 2 - n * m, VRSQRTS: (3 - n * m) / 2, the product rounded first;
+# halving a normal result is exact, so (3 - p) * 0.5 rounded once is the
+# pseudocode's two roundings.
+STEPS = {
+    "VRECPS_VRSQRTS": (("VRECPS", "fp_recip_step", "2.0 - p"),
+                       ("VRSQRTS", "fp_rsqrt_step", "(3.0 - p) * 0.5")),
 }
 ACCUMULATE = {   # (mnemonic, function, fast expression on Vd x and the product p or Vn y, Vm z, product)
     "VMLA_VMLS_f": (("VMLA", "fp_mla", "x + p", "y * z"), ("VMLS", "fp_mls", "x - p", "y * z")),
@@ -273,6 +287,69 @@ def _accumulate(pattern: str):
 
 for _pattern, _rows in THREE.items():
     op(HANDLERS, _pattern, cycles=COST[_rows[0][3]])(_three(_pattern))
+
+
+def compare_execute(e, fn: str, dest: Vec, srcs: Sequence, expr: str) -> None:
+    """A compare or VMAX/VMIN over the lanes: `expr` on the float lanes x, y
+    (and a, b: the same lanes' bits) when no lane is a NaN or denormal, else
+    fpops' `fn` lane by lane.  A source is a Vec or a constant ("0.0": the
+    compares with zero, whose fpops function takes the one operand)."""
+    e.cost = COST["cmp"]
+    vecs = [v for v in srcs if isinstance(v, Vec)]
+    L.enabled(e, dest.reg + dest.regs - 1, *[v.reg + k for v in vecs for k in range(v.regs)])
+    count = dest.count
+    lane_of = {}
+    checks = []
+    for i, v in enumerate(srcs):
+        if not isinstance(v, Vec):
+            lane_of[L.NAMES[i]] = lambda k, v=v: v
+            continue
+        local = "n_%d" % i
+        e.line("%s = %s" % (local, read_f32(v)))
+        lane_of[L.NAMES[i]] = lambda k, local=local: "%s[%d]" % (local, k)
+        checks += ["(%r <= abs(%s[%d]) or %s[%d] == 0.0)" % (MIN_NORMAL, local, k, local, k)
+                   for k in range(count)]
+        if "ab"[i] in expr:
+            e.line("n_b%d = %s" % (i, L.read(v)))
+            lane_of["ab"[i]] = lambda k, i=i: "n_b%d[%d]" % (i, k)
+    e.line("if %s:" % " and ".join(checks))
+    e.indent(1)
+    written(e, dest)
+    L.write(e, dest, [_LANE.sub(lambda mo, k=k: lane_of[mo.group(0)](k) if mo.group(0) in lane_of
+                                else mo.group(0), expr) for k in range(count)])
+    e.indent(-1)
+    e.line("else:")
+    e.indent(1)
+    _slow(e, fn, dest, [str(v.offset) for v in vecs])
+    e.indent(-1)
+
+
+def _compare(pattern: str):
+    def emit(e, f):
+        vs = _vectors(e, f, "d", "n", "m")
+        if vs is None:
+            return
+        d, n, m = vs
+        _name, fn, expr = COMPARE[pattern][f.get("op", 0)]
+        compare_execute(e, "neon_" + fn, d, (n, m), expr)
+    return emit
+
+
+def _step(pattern: str):
+    def emit(e, f):
+        vs = _vectors(e, f, "d", "n", "m")
+        if vs is None:
+            return
+        d, n, m = vs
+        _name, fn, fast = STEPS[pattern][f["op"]]
+        _elementwise(e, "neon_" + fn, d, (n, m), fast, "step", "x * y")
+    return emit
+
+
+for _pattern in COMPARE:
+    op(HANDLERS, _pattern, cycles=COST["cmp"])(_compare(_pattern))
+for _pattern in STEPS:
+    op(HANDLERS, _pattern, cycles=COST["step"])(_step(_pattern))
 for _pattern in ACCUMULATE:
     op(HANDLERS, _pattern, cycles=COST["mac"])(_accumulate(_pattern))
 
