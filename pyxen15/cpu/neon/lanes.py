@@ -289,7 +289,15 @@ def lanes(e, dest: Vec, expr: str, sources: Sequence, sat: bool = False,
         saturating(e, "n_s", unrolled(expr, bound, dest.count, names), dest.esize, dest.signed, bits)
         write(e, dest, "n_s")
         return
-    if masked:
+    if masked and dest.esize == 64:
+        # modulo 2^64 as a signed doubleword: a value already in range (no
+        # overflow, the usual case) is its own representation, and no
+        # intermediate needs more than 64 bits (a masked unsigned one
+        # would, for half the values: a long on PyPy)
+        dest = dest._replace(signed=True)
+        expr = ("(n_v if -0x8000000000000000 <= (n_v := %s) <= 0x7fffffffffffffff "
+                "else neon_wrap64(n_v))" % expr)
+    elif masked:
         dest = dest._replace(signed=False)
         if not dest.esize < BY_WORDS:         # the words keep the low bits anyway
             expr = "(%s) & 0x%x" % (expr, MASK[dest.esize])
@@ -338,6 +346,14 @@ def enabled(e, *dregs: int) -> None:
 
 
 # -- at run time ------------------------------------------------------------------------------------
+
+def wrap64(value: int) -> int:
+    """value modulo 2^64, as a signed doubleword."""
+    return ((value + (1 << 63)) & MASK[64]) - (1 << 63)
+
+
+RUNTIME["neon_wrap64"] = wrap64
+
 
 def bounds(esize: int, signed: bool) -> Tuple[int, int]:
     """The range of an esize-bit integer."""

@@ -271,6 +271,8 @@ def same_execute(e, name: str, q: int, size: int, signed: bool, d: int, n: int, 
     if kind == "logic":
         # bitwise: signed doublewords, so that no value needs more than 64 bits
         esize, signed = 64, True
+    if esize == 64 and name in ("VADD_int", "VSUB_int"):
+        signed = True            # modular: signed doublewords need no more than 64 bits
     vn, vm, vd = (Vec(r, esize, signed, regs) for r in (n, m, d))
     expr = expr.format(E=esize, R=1 << (esize - 1))
     if name in _SHIFT_BY_REG:
@@ -377,8 +379,10 @@ def long_execute(e, expr: str, size: int, signed: bool, d: int, n: int, m: int,
     esize = 8 << size
     _cost(e, cls, True)
     L.enabled(e, d, d + 1, n, n + int(wide_n), m)
-    vd = Vec(d, 2 * esize, signed, 2)
-    sources = [read(Vec(n, 2 * esize, signed, 2) if wide_n else Vec(n, esize, signed))]
+    # the doubleword accumulator and wide operand are modular (or signed):
+    # read signed, they need no more than 64 bits
+    vd = Vec(d, 2 * esize, signed or esize == 32, 2)
+    sources = [read(Vec(n, 2 * esize, signed or esize == 32, 2) if wide_n else Vec(n, esize, signed))]
     names = ["x"]
     if not scalar:
         sources.append(read(Vec(m, esize, signed)))
@@ -404,7 +408,7 @@ def narrow_execute(e, expr: str, size: int, d: int, n: int, m: int) -> None:
     esize = 8 << size
     _cost(e, "alu", True)
     L.enabled(e, d, n, n + 1, m, m + 1)
-    sources = [read(Vec(r, 2 * esize, False, 2)) for r in (n, m)]
+    sources = [read(Vec(r, 2 * esize, esize == 32, 2)) for r in (n, m)]      # (bits as above)
     L.lanes(e, Vec(d, esize), expr.format(E=esize, R=1 << (esize - 1)), sources)
 
 
@@ -633,14 +637,34 @@ def shift_size(f):
 # name: (expression of x = Vm's lane, z = Vd's, s = the shift; kind;
 # right shift: the count is esize - field, else the field itself)
 SHIFTS = {
-    "VSHR": ("x >> {s}", "mod", True),
-    "VSRA": ("z + (x >> {s})", "mod", True),
-    "VRSHR": ("(x + {r}) >> {s}", "mod", True),
-    "VRSRA": ("z + ((x + {r}) >> {s})", "mod", True),
-    "VSRI": ("(z & {keep}) | (x >> {s})", "range", True),
-    "VSHL_imm": ("x << {s}", "mod", False),
-    "VSLI": ("(z & {keep}) | (x << {s})", "mod", False),
+    "VSHR": ("{shr}", "mod", True),
+    "VSRA": ("z + {shr}", "mod", True),
+    "VRSHR": ("{rshr}", "mod", True),
+    "VRSRA": ("z + {rshr}", "mod", True),
+    "VSRI": ("(z & {keep}) | {shr}", "range", True),
+    "VSHL_imm": ("{shl}", "mod", False),
+    "VSLI": ("(z & {keep}) | {shl}", "mod", False),
 }
+
+
+def _shifted(esize: int, shift: int, signed: bool) -> Dict[str, str]:
+    """The shifted lane x, right ({shr}), right rounded ({rshr}: the
+    pseudocode's (x + 2^(s-1)) >> s, as x >> s plus the last bit shifted
+    out) and left ({shl}).  64-bit lanes are read signed whatever the
+    operation, so that no value needs more than 64 bits: an unsigned right
+    shift then masks the sign copies off, and a left shift sign-extends
+    the bits that stay from bit 63 - s first."""
+    wide = esize == 64
+    shr = "(x >> %d)" % shift
+    if wide and not signed:
+        shr = "(x >> %d & 0x%x)" % (shift, L.MASK[64] >> shift)
+    rshr = "(%s + (x >> %d & 1))" % (shr, shift - 1) if shift else shr
+    if wide and 0 < shift < 64:          # (a right shift may be by 64)
+        h = 1 << (63 - shift)
+        shl = "(((x & 0x%x) ^ 0x%x) - 0x%x << %d)" % ((h << 1) - 1, h, h, shift)
+    else:
+        shl = "(x << %d)" % shift
+    return {"shr": shr, "rshr": rshr, "shl": shl}
 
 
 def shift_execute(e, name: str, q: int, esize: int, shift: int, signed: bool, d: int, m: int) -> None:
@@ -649,15 +673,19 @@ def shift_execute(e, name: str, q: int, esize: int, shift: int, signed: bool, d:
     regs = 2 if q else 1
     mask = L.MASK[esize]
     keep = (~(mask >> shift) if right else ~(mask << shift)) & mask
-    expr = expr.format(s=shift, r=1 << (shift - 1) if shift else 0, keep=keep)
+    wide = esize == 64
+    if wide and keep >> 63:
+        keep -= 1 << 64                  # as the signed doubleword it is ANDed with
+    expr = expr.format(keep=keep, **_shifted(esize, shift, signed))
     _cost(e, "alu", q)
     L.enabled(e, d, m)
-    vm, vd = Vec(m, esize, signed, regs), Vec(d, esize, signed, regs)
+    vm = Vec(m, esize, signed or wide, regs)
+    vd = Vec(d, esize, wide or (signed and name not in ("VSRI", "VSLI")), regs)
     sources = [read(vm)]
     if "z" in expr:
-        sources.append(read(vd._replace(signed=False) if name in ("VSRI", "VSLI") else vd))
-        expr = expr.replace("z", "y")
-    L.lanes(e, vd._replace(signed=False), expr, sources, masked=kind == "mod")
+        sources.append(read(vd))
+        expr = L.substitute(expr, {"z": "y"})
+    L.lanes(e, vd._replace(signed=wide), expr, sources, masked=kind == "mod")
 
 
 def _shift(name: str):
@@ -706,7 +734,8 @@ def narrow_shift_execute(e, esize: int, shift: int, rounding: bool, src_signed: 
     _cost(e, "alu", True)
     L.enabled(e, d, m, m + 1)
     expr = "(x + %d) >> %d" % (1 << (shift - 1), shift) if rounding else "x >> %d" % shift
-    src = read(Vec(m, 2 * esize, src_signed, 2))
+    # a truncating narrow keeps bits below 64 - shift: 64-bit sources may be read signed
+    src = read(Vec(m, 2 * esize, src_signed or (sat is None and esize == 32), 2))
     if sat is None:
         L.lanes(e, Vec(d, esize), expr, [src])
     else:
