@@ -276,7 +276,8 @@ HIGH = [0x13121110, 0x17161514, 0x1B1A1918, 0x1F1E1D1C]
     ("vrecpe.f32 d0, d2", [s(1.0), PZERO] + [0] * 2, [0x3F7F8000, INF, 1, 1]),
     ("vrsqrte.u32 d0, d2", [0x40000000, 0x3FFFFFFF] + [0] * 2, [0xFF800000, 0xFFFFFFFF, 1, 1]),
     ("vcvt.f16.f32 d0, q1", [s(1.0), s(-2.0), s(65504.0), s(1e6)], [0xC0003C00, 0x7C007BFF, 1, 1]),
-    ("vcvt.f32.f16 q0, d2", [0xC0003C00, 0x7C000001] + [0] * 2, [s(1.0), s(-2.0), s(2.0 ** -24), INF]),
+    ("vcvt.f32.f16 q0, d2", [0xC0003C00, 0x7C000001] + [0] * 2,
+     [s(1.0), s(-2.0), s(2.0 ** -24), INF]),
     ("vext.8 q0, q1, q2, #9", BYTES, [0x0C0B0A09, 0x100F0E0D, 0x14131211, 0x18171615]),
     ("vdup.16 q0, d3[3]", BYTES, [0x0F0E0F0E] * 4),
     # table bytes 0x00-0x0f; the indices in d4 (q2's low half): beyond the table, 0 or Dd's byte

@@ -108,7 +108,8 @@ _misc("VCVT_fi_m", "11", "11 op:2 q:1", (Vd(), Vm(kind=lambda f: "i32" if f["op"
 
 # --- VEXT, VTBL/VTBX, VDUP (scalar) --------------------------------------------------------------
 simd("VEXT_m", "1111 001 0 1 d:1 11 vn:4 vd:4 imm4:4 n:1 q:1 m:1 0 vm:4", "neon_misc",
-     regs=(Vd(kind="i8"), Vn(kind="i8"), Vm(kind="i8")), check=lambda f: f["q"] or not f["imm4"] & 8,
+     regs=(Vd(kind="i8"), Vn(kind="i8"), Vm(kind="i8")),
+     check=lambda f: f["q"] or not f["imm4"] & 8,
      mnemonic="VEXT")
 
 

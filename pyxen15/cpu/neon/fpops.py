@@ -27,7 +27,7 @@ from struct import pack_into, unpack_from
 from typing import Callable, Tuple
 
 from ..vfp import softfloat as sf
-from ..vfp.softfloat import AHP, DN, FZ, IDC, IOC, DZC, UFC, INF, QNAN, SNAN, ZERO
+from ..vfp.softfloat import AHP, DN, FZ, IOC, DZC, UFC, INF, QNAN, SNAN, ZERO
 
 Result = Tuple[int, int]
 
@@ -121,7 +121,7 @@ def fp_min(a: int, b: int) -> Result:
     return _max_min(a, b, False)
 
 
-# -- comparisons (A8.8.291 VCEQ ... A8.8.296 VACGE/VACGT): all ones or all zeros --------------------
+# -- comparisons (A8.8.291 VCEQ ... A8.8.296 VACGE/VACGT): all ones or all zeros ------------------
 
 def _compare(a: int, b: int, signalling: bool) -> Tuple[int, int]:
     """FPCompare() under the standard FPSCR: (NZCV << 28, flags).  Equality

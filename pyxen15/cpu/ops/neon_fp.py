@@ -164,7 +164,8 @@ def _slow(e, fn: str, dest: Vec, sources: Sequence[str]) -> None:
     """Emit the slow path: fpops' element function `fn` over the lanes;
     a source is an offset into the bank (a vector) or ~offset (a scalar)."""
     written(e, dest)
-    e.line("neon_fp_lanes(c, %s, %d, (%s,), %d)" % (fn, dest.offset, ", ".join(sources), dest.count))
+    e.line("neon_fp_lanes(c, %s, %d, (%s,), %d)" % (fn, dest.offset, ", ".join(sources),
+                                                     dest.count))
 
 
 def _elementwise(e, fn: str, dest: Vec, srcs: Sequence, fast: str = None, cost: str = "add",
@@ -211,7 +212,8 @@ def _elementwise(e, fn: str, dest: Vec, srcs: Sequence, fast: str = None, cost: 
         lane_of["p"] = lambda k: "n_p[%d]" % k
         checks += ["%r < abs(n_p[%d]) <= %r" % (MIN_NORMAL, k, MAX_NORMAL) for k in range(count)]
     e.line("n_r = (%s,)" % ", ".join(lanes(fast)))
-    checks = ["%r < abs(n_r[%d]) <= %r" % (MIN_NORMAL, k, MAX_NORMAL) for k in range(count)] + checks
+    checks = ["%r < abs(n_r[%d]) <= %r" % (MIN_NORMAL, k, MAX_NORMAL)
+              for k in range(count)] + checks
     e.line("if c.fpscr & 0x%x and %s:" % (fp.sf.IXC, " and ".join(checks)))
     e.indent(1)
     write_f32(e, dest, ["n_r[%d]" % k for k in range(count)])
@@ -256,7 +258,8 @@ STEPS = {
     "VRECPS_VRSQRTS": (("VRECPS", "fp_recip_step", "2.0 - p"),
                        ("VRSQRTS", "fp_rsqrt_step", "(3.0 - p) * 0.5")),
 }
-ACCUMULATE = {   # (mnemonic, function, fast expression on Vd x and the product p or Vn y, Vm z, product)
+# (mnemonic, function, fast expression on Vd x and the product p or Vn y, Vm z, product)
+ACCUMULATE = {
     "VMLA_VMLS_f": (("VMLA", "fp_mla", "x + p", "y * z"), ("VMLS", "fp_mls", "x - p", "y * z")),
     "VFMA_VFMS_f": (("VFMA", "fp_fma", "neon_fma32(x, y, z)", None),
                     ("VFMS", "fp_fms", "neon_fma32(x, -y, z)", None)),

@@ -181,7 +181,7 @@ UNARY = {
     "VCLS": ("{E1} - (x ^ (x >> {E1})).bit_length()", True, (0, 1, 2), False),
     "VCLZ": ("{E} - x.bit_length()", False, (0, 1, 2), False),
     "VCNT": ("neon_bit_count[x]", False, (0,), False),
-    "VQABS": ("abs(x)", True, (0, 1, 2), True),
+    "VQABS": ("(x ^ (x >> 63)) - (x >> 63)", True, (0, 1, 2), True),     # |x|, no branch
     "VQNEG": ("-x", True, (0, 1, 2), True),
 }
 
@@ -195,7 +195,7 @@ def _unary(name: str):
             return
         d, m = ops
         _begin(e, "alu", d, m)
-        _lanes(e, d, expr.format(E=d.esize, E1=d.esize - 1), [m], sat=sat)
+        _lanes(e, d, expr.format(E=d.esize, E1=d.esize - 1), [m], sat=sat, bits=d.esize + 1)
     return emit
 
 
@@ -225,6 +225,13 @@ ZERO_COMPARE = {
     "VCLE_zero": ("x <= 0", "neon_fp_cle_zero", lambda x: fp.fp_compare_ge(0, x)),
     "VCLT_zero": ("x < 0", "neon_fp_clt_zero", lambda x: fp.fp_compare_gt(0, x)),
 }
+# The integer forms as masks of the sign (x is a signed element, so well
+# inside 64 bits): -1 or 0 without a branch per lane, which PyPy would make
+# a guard and a bridge (docs/ENGINE.md).
+ZERO_MASK = {
+    "VCGT_zero": "(-x) >> 63", "VCGE_zero": "~(x >> 63)", "VCEQ_zero": "~((x | -x) >> 63)",
+    "VCLE_zero": "~((-x) >> 63)", "VCLT_zero": "x >> 63",
+}
 
 
 def _zero_compare(name: str):
@@ -245,7 +252,7 @@ def _zero_compare(name: str):
             return
         d, m = ops
         _begin(e, "alu", d, m)
-        _lanes(e, d, "-(%s)" % expr, [m])
+        _lanes(e, d, ZERO_MASK[name], [m])
     return emit
 
 
@@ -273,7 +280,8 @@ def _abs_neg(float_expr: str, int_expr: str):
     return emit
 
 
-op(HANDLERS, "VABS_vec", cycles=COST["alu"])(_abs_neg("x & 0x7fffffff", "abs(x)"))
+ABS = "(x ^ (x >> 63)) - (x >> 63)"           # |x| without a branch (x inside 64 bits)
+op(HANDLERS, "VABS_vec", cycles=COST["alu"])(_abs_neg("x & 0x7fffffff", ABS))
 op(HANDLERS, "VNEG_vec", cycles=COST["alu"])(_abs_neg("x ^ 0x80000000", "-x"))
 
 
@@ -290,7 +298,8 @@ def vswp(e, f):
     _begin(e, "perm", d, m)
     if d.reg == m.reg:
         return
-    _permute(e, [d, m], [d, m], [[(1, i) for i in range(d.count)], [(0, i) for i in range(d.count)]])
+    lanes = range(d.count)
+    _permute(e, [d, m], [d, m], [[(1, i) for i in lanes], [(0, i) for i in lanes]])
 
 
 def _pairs_op(e, f, sizes, picks_of) -> None:
@@ -377,7 +386,7 @@ def _qmovn(e, f, src_signed: bool, dest_signed: bool) -> None:
         return
     d, m = ops
     _begin(e, "alu", d, m)
-    _lanes(e, d, "x", [m], sat=True)
+    _lanes(e, d, "x", [m], sat=True, bits=m.esize + 1)
 
 
 @op(HANDLERS, "VQMOVUN", cycles=COST["alu"])
@@ -506,11 +515,12 @@ def vcvt_fp_int(e, f):
     e.line("if not n_ok:")
     e.indent(1)
     written(e, d)
-    e.line("neon_fp_lanes(c, %s, %d, (%d,), %d)" % (CONVERSIONS[f["op"]], d.offset, m.offset, count))
+    e.line("neon_fp_lanes(c, %s, %d, (%d,), %d)" % (CONVERSIONS[f["op"]], d.offset, m.offset,
+                                                     count))
     e.indent(-1)
 
 
-# -- VEXT, VTBL/VTBX, VDUP (scalar) ------------------------------------------------------------------
+# -- VEXT, VTBL/VTBX, VDUP (scalar) ----------------------------------------------------------------
 
 @op(HANDLERS, "VEXT", cycles=COST["perm"])
 def vext(e, f):
