@@ -279,7 +279,8 @@ def test_lane_helper_emits_straight_line_code():
         def line(self, s):
             self.out.append(s)
     e = E()
-    L.lanes(e, L.Vec(0, 32, False, 2), "x + y", [L.read(L.Vec(2, 32, False, 2)), L.read(L.Vec(4, 32, False, 2))])
+    L.lanes(e, L.Vec(0, 32, False, 2), "x + y",
+            [L.read(L.Vec(2, 32, False, 2)), L.read(L.Vec(4, 32, False, 2))])
     assert len(e.out) == 3 and " for " not in e.out[2] and "*" not in e.out[2]
     assert e.out[2].count("n_0[") == 4 and e.out[2].count("& 0xffffffff") == 4
 

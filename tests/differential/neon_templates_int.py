@@ -170,7 +170,7 @@ shift("VQSHRN", None, "1001", q_bit="0", narrow=True, weight=2)
 shift("VQRSHRN", None, "1001", q_bit="1", narrow=True, weight=2)
 shift("VSHLL", None, "1010", q_bit="0", widen=True, mnemonic=("VSHLL", "VMOVL"))
 
-# VCVT between floating-point and fixed-point (A8.8.309): op (bit 8) is to fixed
+# VCVT between floating-point and fixed-point (A8.8): op (bit 8) is to fixed
 simd("VCVT_fx", "1111 001 u:1 1 d:1 1 imm5:5 vd:4 111 op:1 0 q:1 m:1 1 vm:4", "neon_int",
      regs=(Vd(kind="any"), Vm(kind=lambda f: "f32" if f["op"] else "i32")), mnemonic="VCVT")
 

@@ -3,7 +3,7 @@
 The Advanced SIMD register file is the VFP bank ``core.fpregs`` (vfp/regs.py):
 D<n> is bytes 8n..8n+7, Q<n> is D<2n>:D<2n+1>, and element e of a vector
 is at byte offset e * esize / 8 from its first D register, little-endian
-(A2.6.3: the element numbering is the same whatever CPSR.E says).  So a
+(the element numbering is the same whatever CPSR.E says).  So a
 vector of `count` elements of `esize` bits is one ``struct`` format,
 ``'<16B'`` for the bytes of a Q register, ``'<2q'`` for its signed
 doublewords, and reading or writing a whole vector is one unpack or pack.
@@ -13,27 +13,29 @@ An operation is written once, as a Python expression on the elements ``x``,
 lines that apply it to every lane: one unpack per source, and one pack
 into the destination whose arguments are the expression once per lane
 (``n_0[0] + n_1[0], n_0[1] + n_1[1], ...``).  Straight-line code because
-that is what PyPy's JIT runs fast: a 16-lane VADD.I8 took 23 ns so and
-850 ns as a list comprehension packed with star-arguments (CPython 1.2
-against 2.3 us).  The element size, signedness and
-register count are operands, never copies of the code (issue 10, "Speed").
+that is what PyPy's JIT runs fast: the same operations as list
+comprehensions packed with star-arguments ran LS's neonbench at 1.8 CPU
+MIPS, and traced too long to compile whole.  The element size, signedness
+and register count are operands, never copies of the code (issue 10,
+"Speed").  Branches per lane are avoided too (ops/neon_int.py: GT, MAX, ...;
+:func:`saturating`): on PyPy each is a guard that grows a bridge.
 
 Elements are Python ints, unsigned or signed as the source Vec says.  A
 result is written either *masked* (taken modulo 2^esize: the modular
 arithmetic of VADD, VSUB, VMUL, ...) or *in range* of the destination's
 format (a saturated, narrowed or logic result: no mask needed).
 
-FPSCR.QC (bit 27, the cumulative saturation flag, A2.6.? "Advanced SIMD
-saturation"): a saturating operation computes its exact lane results, clamps
-them to the destination's range, and sets QC once per instruction if any lane
-was clamped; QC is never cleared except by VMSR.  :func:`lanes` does this
-with ``sat=True``; runtime helpers use :func:`saturate` and ``c.fpscr |= QC``.
+FPSCR.QC (bit 27, the cumulative saturation flag): a saturating operation
+computes its exact lane results, clamps them to the destination's range, and
+sets QC once per instruction if any lane was clamped; QC is never cleared
+except by VMSR.  :func:`lanes` does this with ``sat=True``; runtime helpers
+use :func:`saturate` and ``c.fpscr |= QC``.
 
 How emitted code reaches the bank: one struct call per D or Q register,
 reading or writing it as signed 64-bit words, each element taken out with
 a shift and a mask (``n_0[1] >> 16 & 0xffff``) and put back the same way
-(:data:`BY_WORDS`); 32- and 64-bit elements directly.  PyPy's JIT specializes a
-struct call on a constant format string (``neon_unpack_from('<2q', F, 16)``,
+(:data:`BY_WORDS`); 32- and 64-bit elements directly.  PyPy's JIT
+specializes a struct call on a constant format string (``neon_unpack_from('<2q', F, 16)``,
 vfp.py measured it), CPython prefers a cached Struct's bound method
 (``neon_s64x2(F, 16)``): both are in :data:`RUNTIME`.
 """
@@ -363,7 +365,7 @@ def bounds(esize: int, signed: bool) -> Tuple[int, int]:
 
 
 def saturate(value: int, esize: int, signed: bool) -> Tuple[int, bool]:
-    """SignedSatQ() / UnsignedSatQ() (A2.2.1): the value clamped to the
+    """The pseudocode's SignedSatQ() / UnsignedSatQ(): the value clamped to the
     range, and whether it was clamped (the caller sets QC)."""
     lo, hi = bounds(esize, signed)
     if value < lo:

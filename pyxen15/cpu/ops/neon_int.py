@@ -194,7 +194,7 @@ def _signed(f) -> bool:
 # "range" already in range of the element type, "logic" a bitwise operation
 # on the whole register (as 64-bit elements).  The shift forms take their
 # value from Vm and the shift count from the low byte of Vn's element
-# (A8.8.394 VSHL (register): Elem[Dm] << SInt(Elem[Dn]<7:0>)), which
+# (A8.8 VSHL (register): Elem[Dm] << SInt(Elem[Dn]<7:0>)), which
 # neon_sb turns into a signed count.
 _ALL, _NO64, _HS = (0, 1, 2, 3), (0, 1, 2), (1, 2)
 
@@ -309,7 +309,7 @@ for _name in SAME:
 
 @op(HANDLERS, "VMUL_int", cycles=COST["mul"])
 def vmul_int(e, f):
-    """VMUL (integer and polynomial) (A8.8.351): U selects polynomial, which
+    """VMUL (integer and polynomial) (A8.8): U selects polynomial, which
     exists only for bytes."""
     q, size, poly = f["Q"], f["size"], f["U"] == 1
     d, n, m = _d(f), _n(f), _m(f)
@@ -326,7 +326,7 @@ def vmul_int(e, f):
     L.lanes(e, vd, expr, [read(vn), read(vm)], masked=not poly)
 
 
-# the pairwise operations (A8.8.372 VPADD (integer), A8.8.374 VPMAX, VPMIN):
+# the pairwise operations (A8.8 VPADD (integer), VPMAX, VPMIN):
 # the lanes of Dn then Dm taken in adjacent pairs
 PAIRWISE = {"VPADD_int": ("x + y", "mod"), "VPMAX_int": (MAX, "range"), "VPMIN_int": (MIN, "range")}
 
@@ -403,22 +403,14 @@ def long_execute(e, expr: str, size: int, signed: bool, d: int, n: int, m: int,
 
 
 def narrow_execute(e, expr: str, size: int, d: int, n: int, m: int) -> None:
-    """VADDHN, VRADDHN, VSUBHN, VRSUBHN (A8.8.279 ...): Dd<e> = the high
+    """VADDHN, VRADDHN, VSUBHN, VRSUBHN (A8.8): Dd<e> = the high
     halves of Qn<2e> op Qm<2e>."""
     esize = 8 << size
     _cost(e, "alu", True)
     L.enabled(e, d, n, n + 1, m, m + 1)
-    sources = [read(Vec(r, 2 * esize, esize == 32, 2)) for r in (n, m)]      # (bits as above)
+    # 64-bit sources read signed: the high half of the modular sum is the same
+    sources = [read(Vec(r, 2 * esize, esize == 32, 2)) for r in (n, m)]
     L.lanes(e, Vec(d, esize), expr.format(E=esize, R=1 << (esize - 1)), sources)
-
-
-def _different(handler):
-    """The decode every row of A7.4.2 shares: Vd (and Vn for the W forms
-    and for the narrowing ones, Vm) a Q register."""
-    def emit(e, f):
-        size = _size(f)
-        handler(e, f, size, _d(f), _n(f), _m(f))
-    return emit
 
 
 def _undef_odd(e, *regs) -> bool:
@@ -437,7 +429,7 @@ def _long_addsub(minus: bool):
     return emit
 
 
-# VADDL, VADDW, VSUBL, VSUBW (A8.8.282, A8.8.420): op is the W form
+# VADDL, VADDW, VSUBL, VSUBW (A8.8): op is the W form
 op(HANDLERS, "VADDL_VADDW", cycles=COST["alu"])(_long_addsub(False))
 op(HANDLERS, "VSUBL_VSUBW", cycles=COST["alu"])(_long_addsub(True))
 
@@ -471,7 +463,7 @@ op(HANDLERS, "VABDL", cycles=COST["alu"])(_long(ABD))
 
 @op(HANDLERS, "VMLAL_VMLSL", cycles=COST["mac"])
 def vmlal_vmlsl(e, f):
-    """VMLAL, VMLSL (integer) (A8.8.337): op is subtract."""
+    """VMLAL, VMLSL (integer) (A8.8): op is subtract."""
     d = _d(f)
     if _undef_odd(e, d):
         return
@@ -481,7 +473,7 @@ def vmlal_vmlsl(e, f):
 
 @op(HANDLERS, "VMULL_int", cycles=COST["mul"])
 def vmull_int(e, f):
-    """VMULL (integer and polynomial) (A8.8.351): op (bit 9) is polynomial,
+    """VMULL (integer and polynomial) (A8.8): op (bit 9) is polynomial,
     for bytes only, and unsigned (U = 0)."""
     d, size = _d(f), _size(f)
     if _undef_odd(e, d):
@@ -505,7 +497,7 @@ def _qdmull_sizes(e, f) -> bool:
 
 @op(HANDLERS, "VQDMLAL_VQDMLSL", cycles=COST["mac"])
 def vqdmlal(e, f):
-    """VQDMLAL, VQDMLSL (A8.8.384): Qd = Sat(Qd +/- Sat(2 * Dn * Dm)), signed."""
+    """VQDMLAL, VQDMLSL (A8.8): Qd = Sat(Qd +/- Sat(2 * Dn * Dm)), signed."""
     if _qdmull_sizes(e, f):
         long_execute(e, "2 * x * y", _size(f), True, _d(f), _n(f), _m(f), acc="-" if f["op"] else "+",
                      sat=True, cls="mac")
@@ -513,7 +505,7 @@ def vqdmlal(e, f):
 
 @op(HANDLERS, "VQDMULL", cycles=COST["mul"])
 def vqdmull(e, f):
-    """VQDMULL (A8.8.386): Qd = Sat(2 * Dn * Dm), signed."""
+    """VQDMULL (A8.8): Qd = Sat(2 * Dn * Dm), signed."""
     if _qdmull_sizes(e, f):
         long_execute(e, "2 * x * y", _size(f), True, _d(f), _n(f), _m(f), sat=True, cls="mul")
 
@@ -538,7 +530,7 @@ def _scalar_reg(f):
 
 def scalar_execute(e, f, expr: str, q: int, signed: bool, acc: bool = False,
                    sat: bool = False, cls: str = "mul") -> None:
-    """VMLA, VMLS, VMUL, VQDMULH, VQRDMULH by scalar (A8.8.338 ...):
+    """VMLA, VMLS, VMUL, VQDMULH, VQRDMULH by scalar (A8.8):
     Vd = expr of Vn's lanes (x), the scalar (y) and Vd's lanes (z)."""
     esize = 8 << _size(f)
     d, n = _d(f), _n(f)
@@ -570,20 +562,20 @@ def _scalar_decode(e, f, long: bool) -> bool:
 
 @op(HANDLERS, "VMLA_VMLS_scalar", cycles=COST["mac"])
 def vmla_scalar(e, f):
-    """VMLA, VMLS (by scalar, integer) (A8.8.338): op is subtract."""
+    """VMLA, VMLS (by scalar, integer) (A8.8): op is subtract."""
     if _scalar_decode(e, f, False):
         scalar_execute(e, f, "z - x * y" if f["op"] else "z + x * y", f["U"], True, acc=True, cls="mac")
 
 
 @op(HANDLERS, "VMUL_scalar", cycles=COST["mul"])
 def vmul_scalar(e, f):
-    """VMUL (by scalar, integer) (A8.8.352)."""
+    """VMUL (by scalar, integer) (A8.8)."""
     if _scalar_decode(e, f, False):
         scalar_execute(e, f, "x * y", f["U"], True)
 
 
 def _qdmulh_scalar(rounding: bool):
-    """VQDMULH, VQRDMULH (by scalar) (A8.8.385, A8.8.387): signed."""
+    """VQDMULH, VQRDMULH (by scalar) (A8.8): signed."""
     def emit(e, f):
         if not _scalar_decode(e, f, False):
             return
@@ -599,8 +591,8 @@ op(HANDLERS, "VQRDMULH_scalar", cycles=COST["mul"])(_qdmulh_scalar(True))
 
 
 def _long_scalar(expr: str, acc: str = "", sat: bool = False, cls: str = "mul", op_sub: bool = False):
-    """VMLAL, VMLSL, VMULL, VQDMLAL, VQDMLSL, VQDMULL by scalar (A8.8.338,
-    A8.8.352, A8.8.384, A8.8.386): the long forms with y the scalar."""
+    """VMLAL, VMLSL, VMULL, VQDMLAL, VQDMLSL, VQDMULL by scalar (A8.8): the
+    long forms with y the scalar."""
     def emit(e, f):
         if not _scalar_decode(e, f, True):
             return
@@ -668,7 +660,7 @@ def _shifted(esize: int, shift: int, signed: bool) -> Dict[str, str]:
 
 
 def shift_execute(e, name: str, q: int, esize: int, shift: int, signed: bool, d: int, m: int) -> None:
-    """VSHR, VSRA, VRSHR, VRSRA, VSRI, VSHL, VSLI (immediate) (A8.8.398 ...)."""
+    """VSHR, VSRA, VRSHR, VRSRA, VSRI, VSHL, VSLI (immediate) (A8.8)."""
     expr, kind, right = SHIFTS[name]
     regs = 2 if q else 1
     mask = L.MASK[esize]
@@ -711,7 +703,7 @@ for _name in SHIFTS:
 
 @op(HANDLERS, "VQSHL_imm", cycles=COST["alu"])
 def vqshl_imm(e, f):
-    """VQSHL, VQSHLU (immediate) (A8.8.390): U=0 op=1 signed, U=1 op=1
+    """VQSHL, VQSHLU (immediate) (A8.8): U=0 op=1 signed, U=1 op=1
     unsigned, U=1 op=0 signed to unsigned (VQSHLU); U=0 op=0 UNDEFINED."""
     q, d, m, u, o = f["Q"], _d(f), _m(f), f["U"], f["op"]
     if L.q_odd(q, d, m) or (u == 0 and o == 0):
@@ -728,7 +720,7 @@ def vqshl_imm(e, f):
 
 def narrow_shift_execute(e, esize: int, shift: int, rounding: bool, src_signed: bool,
                          sat, d: int, m: int) -> None:
-    """VSHRN, VRSHRN, VQSHRN, VQRSHRN, VQSHRUN, VQRSHRUN (A8.8.?): Dd<e> =
+    """VSHRN, VRSHRN, VQSHRN, VQRSHRN, VQSHRUN, VQRSHRUN (A8.8): Dd<e> =
     (Qm<2e> + round) >> shift, truncated or saturated (`sat`: None, or
     the destination's signedness)."""
     _cost(e, "alu", True)
@@ -768,7 +760,7 @@ for _name, _rnd, _kind in (("VSHRN", False, "trunc"), ("VRSHRN", True, "trunc"),
 
 @op(HANDLERS, "VSHLL_VMOVL", cycles=COST["alu"])
 def vshll(e, f):
-    """VSHLL (shift < esize) and VMOVL (shift 0) (A8.8.?, A8.8.?): Qd<2e> =
+    """VSHLL (shift < esize) and VMOVL (shift 0) (A8.8): Qd<2e> =
     Dm<e> extended << shift."""
     d, m = _d(f), _m(f)
     if d & 1:
@@ -781,7 +773,7 @@ def vshll(e, f):
     L.lanes(e, Vec(d, 2 * esize, False, 2), "x << %d" % shift if shift else "x", [src])
 
 
-# -- VCVT between floating-point and fixed-point (A8.8.?): standard FPSCR value ------------------------
+# -- VCVT between floating-point and fixed-point (A8.8): standard FPSCR value ------------------------
 
 def neon_cvt_fixed(c, d: int, m: int, regs: int, to_fixed: bool, unsigned: bool, frac_bits: int) -> None:
     """Each 32-bit lane converted under the Advanced SIMD standard FPSCR
@@ -806,7 +798,7 @@ def neon_cvt_fixed(c, d: int, m: int, regs: int, to_fixed: bool, unsigned: bool,
 @op(HANDLERS, "VCVT_fixed", cycles=4)
 def vcvt_fixed(e, f):
     """VCVT (between floating-point and fixed-point, Advanced SIMD)
-    (A8.8.309): op is to fixed, U unsigned, fraction bits 64 - imm6."""
+    (A8.8): op is to fixed, U unsigned, fraction bits 64 - imm6."""
     q, d, m = f["Q"], _d(f), _m(f)
     if L.q_odd(q, d, m):
         e.undefined()
@@ -863,8 +855,8 @@ def _rep32(x: int) -> int:
 
 
 # (cmode, op) -> the operation: VMOV writes the constant, VMVN its
-# complement, VORR and VBIC combine it with Vd (A8.8.339, A8.8.347,
-# A8.8.365, A8.8.285)
+# complement, VORR and VBIC combine it with Vd (A8.8: VMOV, VMVN, VORR,
+# VBIC (immediate))
 def modimm_operation(cmode: int, op_bit: int) -> str:
     if cmode < 12 and cmode & 1:
         return "VBIC" if op_bit else "VORR"
