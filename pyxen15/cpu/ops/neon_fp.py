@@ -236,20 +236,26 @@ THREE = {
     "VMUL_f": (("VMUL", "fp_mul", "x * y", "mul"),),
     "VABD_f": (("VABD", "fp_abd", "abs(x - y)", "add"),),
 }
-# The compares and VMAX/VMIN: exact on host floats, with no flag to raise,
-# while no lane is a NaN or a denormal (a NaN fails "MIN <= abs(v)", and
-# infinities compare as the architecture orders them).  VMAX/VMIN pick a
-# lane's bits (a and b: Vn's and Vm's as integers); between equal lanes,
-# +0 and -0 included, the AND (max) or OR (min) of the bits is FPMax's and
-# FPMin's sign rule.
+# The compares and VMAX/VMIN: exact, with no flag to raise, while no lane
+# is a NaN or a denormal (tested on the lanes as floats: a NaN fails "MIN
+# <= abs(v)").  The result is then computed on the lanes' bits a and b
+# without a branch per lane (a data-dependent branch is a guard and a
+# bridge on PyPy, docs/ENGINE.md): ka and kb are the values' order as
+# integers (sign and magnitude made two's complement, so -0 and +0 are
+# both 0 and the infinities lie beyond every finite value), ma and mb the
+# magnitudes, and (kb - ka) >> 63 is -1 exactly when ka > kb.  VMAX/VMIN
+# pick a lane's bits; between equal lanes, +0 and -0 included, the AND
+# (max) or OR (min) of the bits is FPMax's and FPMin's sign rule.
+GT, GE, EQ = "(kb - ka) >> 63", "~((ka - kb) >> 63)", "~(((ka - kb) | (kb - ka)) >> 63)"
 COMPARE = {
-    "VCEQ_f": (("VCEQ", "fp_compare_eq", "0xffffffff if x == y else 0"),),
-    "VCGE_f": (("VCGE", "fp_compare_ge", "0xffffffff if x >= y else 0"),),
-    "VCGT_f": (("VCGT", "fp_compare_gt", "0xffffffff if x > y else 0"),),
-    "VACGE_VACGT": (("VACGE", "fp_abs_compare_ge", "0xffffffff if abs(x) >= abs(y) else 0"),
-                    ("VACGT", "fp_abs_compare_gt", "0xffffffff if abs(x) > abs(y) else 0")),
-    "VMAX_VMIN_f": (("VMAX", "fp_max", "a if x > y else b if x < y else a & b"),
-                    ("VMIN", "fp_min", "a if x < y else b if x > y else a | b")),
+    "VCEQ_f": (("VCEQ", "fp_compare_eq", "(%s) & 0xffffffff" % EQ),),
+    "VCGE_f": (("VCGE", "fp_compare_ge", "(%s) & 0xffffffff" % GE),),
+    "VCGT_f": (("VCGT", "fp_compare_gt", "(%s) & 0xffffffff" % GT),),
+    "VACGE_VACGT": (("VACGE", "fp_abs_compare_ge", "~((ma - mb) >> 63) & 0xffffffff"),
+                    ("VACGT", "fp_abs_compare_gt", "((mb - ma) >> 63) & 0xffffffff")),
+    "VMAX_VMIN_f": (("VMAX", "fp_max", "((a & %s) | (b & ~(%s))) & (a | ~(%s))" % (GT, GT, EQ)),
+                    ("VMIN", "fp_min", "((a & (ka - kb) >> 63) | (b & ~((ka - kb) >> 63)))"
+                                       " | (a & %s)" % EQ)),
 }
 # VRECPS: 2 - n * m, VRSQRTS: (3 - n * m) / 2, the product rounded first;
 # halving a normal result is exact, so (3 - p) * 0.5 rounded once is the
@@ -293,33 +299,41 @@ for _pattern, _rows in THREE.items():
 
 
 def compare_execute(e, fn: str, dest: Vec, srcs: Sequence, expr: str) -> None:
-    """A compare or VMAX/VMIN over the lanes: `expr` on the float lanes x, y
-    (and a, b: the same lanes' bits) when no lane is a NaN or denormal, else
-    fpops' `fn` lane by lane.  A source is a Vec or a constant ("0.0": the
-    compares with zero, whose fpops function takes the one operand)."""
+    """A compare or VMAX/VMIN over the lanes: `expr` on the lanes' bits (a,
+    b), order keys (ka, kb) and magnitudes (ma, mb), see COMPARE, when no
+    lane is a NaN or a denormal; else fpops' `fn` lane by lane.  A source
+    is a Vec, or None for the constant +0 of the compares with zero (whose
+    fpops functions take the one operand)."""
     e.cost = COST["cmp"]
-    vecs = [v for v in srcs if isinstance(v, Vec)]
+    vecs = [v for v in srcs if v is not None]
     L.enabled(e, dest.reg + dest.regs - 1, *[v.reg + k for v in vecs for k in range(v.regs)])
     count = dest.count
     lane_of = {}
     checks = []
     for i, v in enumerate(srcs):
-        if not isinstance(v, Vec):
-            lane_of[L.NAMES[i]] = lambda k, v=v: v
+        a, ka, ma = "ab"[i], "k" + "ab"[i], "m" + "ab"[i]
+        if v is None:
+            for name in (a, ka, ma):
+                lane_of[name] = lambda k: "0"
             continue
-        local = "n_%d" % i
-        e.line("%s = %s" % (local, read_f32(v)))
-        lane_of[L.NAMES[i]] = lambda k, local=local: "%s[%d]" % (local, k)
-        checks += ["(%r <= abs(%s[%d]) or %s[%d] == 0.0)" % (MIN_NORMAL, local, k, local, k)
+        e.line("n_%d = %s" % (i, read_f32(v)))
+        checks += ["(%r <= abs(n_%d[%d]) or n_%d[%d] == 0.0)" % (MIN_NORMAL, i, k, i, k)
                    for k in range(count)]
-        if "ab"[i] in expr:
-            e.line("n_b%d = %s" % (i, L.read(v)))
-            lane_of["ab"[i]] = lambda k, i=i: "n_b%d[%d]" % (i, k)
+        e.line("n_b%d = %s" % (i, L.read(v)))
+        lane_of[a] = lambda k, i=i: "n_b%d[%d]" % (i, k)
+        lane_of[ma] = lambda k, i=i: "(n_b%d[%d] & 0x7fffffff)" % (i, k)
+        lane_of[ka] = lambda k, i=i: "n_k%d[%d]" % (i, k)
     e.line("if %s:" % " and ".join(checks))
     e.indent(1)
+    for i, v in enumerate(srcs):
+        if v is not None and "k" + "ab"[i] in expr:
+            # sign and magnitude to two's complement: (m ^ -s) + s
+            e.line("n_k%d = (%s,)" % (i, ", ".join(
+                "((n_b%d[%d] & 0x7fffffff) ^ -(n_b%d[%d] >> 31)) + (n_b%d[%d] >> 31)"
+                % ((i, k) * 3) for k in range(count))))
     written(e, dest)
-    L.write(e, dest, [_LANE.sub(lambda mo, k=k: lane_of[mo.group(0)](k) if mo.group(0) in lane_of
-                                else mo.group(0), expr) for k in range(count)])
+    L.write(e, dest, [L.substitute(expr, {n: f(k) for n, f in lane_of.items()})
+                      for k in range(count)])
     e.indent(-1)
     e.line("else:")
     e.indent(1)

@@ -25,7 +25,7 @@ arithmetic 3, floating-point ones VFP's single-precision add (6).
 from typing import Dict, List, Sequence
 
 from . import Op, op
-from .neon_fp import MIN_NORMAL, compare_execute, read_f32, write_f32, written
+from .neon_fp import EQ, GE, GT, MIN_NORMAL, compare_execute, read_f32, write_f32, written
 from ..neon import fpops as fp
 from ..neon import lanes as L
 from ..neon.lanes import Vec
@@ -216,15 +216,18 @@ def vmvn_reg(e, f):
 
 # -- A = 01: compares with zero, VABS, VNEG -----------------------------------------------------
 
-# name: (integer expression, the .F32 element operation: FPCompare...(x, 0), with
-# VCLE and VCLT as 0 >= x and 0 > x)
+# name: the .F32 element operation (its runtime name, and FPCompare...(x, 0),
+# with VCLE and VCLT as 0 >= x and 0 > x)
 ZERO_COMPARE = {
-    "VCGT_zero": ("x > 0", "neon_fp_cgt_zero", lambda x: fp.fp_compare_gt(x, 0)),
-    "VCGE_zero": ("x >= 0", "neon_fp_cge_zero", lambda x: fp.fp_compare_ge(x, 0)),
-    "VCEQ_zero": ("x == 0", "neon_fp_ceq_zero", lambda x: fp.fp_compare_eq(x, 0)),
-    "VCLE_zero": ("x <= 0", "neon_fp_cle_zero", lambda x: fp.fp_compare_ge(0, x)),
-    "VCLT_zero": ("x < 0", "neon_fp_clt_zero", lambda x: fp.fp_compare_gt(0, x)),
+    "VCGT_zero": ("neon_fp_cgt_zero", lambda x: fp.fp_compare_gt(x, 0)),
+    "VCGE_zero": ("neon_fp_cge_zero", lambda x: fp.fp_compare_ge(x, 0)),
+    "VCEQ_zero": ("neon_fp_ceq_zero", lambda x: fp.fp_compare_eq(x, 0)),
+    "VCLE_zero": ("neon_fp_cle_zero", lambda x: fp.fp_compare_ge(0, x)),
+    "VCLT_zero": ("neon_fp_clt_zero", lambda x: fp.fp_compare_gt(0, x)),
 }
+# The .F32 forms on the order keys of neon_fp.COMPARE, kb being +0's.
+FLOAT_ZERO = {"VCGT_zero": GT, "VCGE_zero": GE, "VCEQ_zero": EQ,
+              "VCLE_zero": "~((kb - ka) >> 63)", "VCLT_zero": "(ka - kb) >> 63"}
 # The integer forms as masks of the sign (x is a signed element, so well
 # inside 64 bits): -1 or 0 without a branch per lane, which PyPy would make
 # a guard and a bridge (docs/ENGINE.md).
@@ -235,7 +238,7 @@ ZERO_MASK = {
 
 
 def _zero_compare(name: str):
-    expr, fn, _ = ZERO_COMPARE[name]
+    fn = ZERO_COMPARE[name][0]
 
     def emit(e, f):
         """VCEQ, VCGE, VCGT, VCLE, VCLT (immediate #0) (A8.8.291 ...):
@@ -245,7 +248,7 @@ def _zero_compare(name: str):
             if ops is None:
                 return
             d, m = ops
-            compare_execute(e, fn, d, (m, "0.0"), "0xffffffff if %s else 0" % expr)
+            compare_execute(e, fn, d, (m, None), "(%s) & 0xffffffff" % FLOAT_ZERO[name])
             return
         ops = _operands(e, f, (0, 1, 2), signed=True)
         if ops is None:
@@ -602,7 +605,7 @@ RUNTIME = {
     "neon_bit_count": tuple(bin(i).count("1") for i in range(256)),
     "neon_cvt_half": neon_cvt_half,
 }
-RUNTIME.update((fn, element) for _, fn, element in ZERO_COMPARE.values())
+RUNTIME.update(ZERO_COMPARE.values())
 for _fn in ("fp_recip_estimate", "fp_rsqrt_estimate", "unsigned_recip_estimate",
             "unsigned_rsqrt_estimate", "s32_to_fp", "u32_to_fp", "fp_to_s32", "fp_to_u32"):
     RUNTIME["neon_" + _fn] = getattr(fp, _fn)
