@@ -306,6 +306,33 @@ def lanes(e, dest: Vec, expr: str, sources: Sequence, sat: bool = False,
     write(e, dest, unrolled(expr, bound, dest.count, names))
 
 
+def word_parallel(e, dest: Vec, expr: str, sources: Sequence[Vec]) -> None:
+    """Emit an operation that has a word-parallel form (SWAR: VADD, VSUB
+    of 8- and 16-bit elements) on the registers' 32-bit words, `expr` in x,
+    y (the sources' words) and the constants {H} (each element's top bit)
+    and {L} (the other bits).  The words are unsigned and stay below 2^32,
+    so every intermediate is a machine word; a Q register of bytes is four
+    words instead of sixteen elements."""
+    _forget(e, dest)
+    count = 2 * dest.regs
+    top = 0
+    for k in range(32 // dest.esize):
+        top |= 1 << (k * dest.esize + dest.esize - 1)
+    text = expr.format(H="0x%x" % top, L="0x%x" % (0xFFFFFFFF ^ top))
+    bound = []
+    for k, v in enumerate(sources):
+        if BY_FORMAT:
+            e.line("n_%d = neon_unpack_from('<%dI', F, %d)" % (k, count, v.offset))
+        else:
+            e.line("n_%d = neon_u32x%d(F, %d)" % (k, count, v.offset))
+        bound.append(("n_%d" % k, 0, 1, None))
+    words = unrolled(text, bound, count)
+    if BY_FORMAT:
+        e.line("neon_pack_into('<%dI', F, %d, %s)" % (count, dest.offset, ", ".join(words)))
+    else:
+        e.line("neon_pu32x%d(F, %d, %s)" % (count, dest.offset, ", ".join(words)))
+
+
 def saturating(e, name: str, values, esize: int, signed: bool, bits: int = 0) -> None:
     """Emit: local `name` = the lane values saturated to an esize-bit
     range, FPSCR.QC set if any lane was out of it (a step of its own for

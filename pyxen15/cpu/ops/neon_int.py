@@ -260,6 +260,17 @@ PMUL8 = tuple(_pmul8(a, b) for a in range(256) for b in range(256))    # [a << 8
 SIGNED_BYTE = tuple(b - 256 if b & 0x80 else b for b in range(256))
 
 
+# The word-parallel forms of modular addition and subtraction: the sum of
+# the elements' low bits, with each top bit put back by XOR, so that no
+# carry or borrow crosses into the next element (Hacker's Delight, 2-18).
+# The same result as the element expressions, in a fraction of the
+# operations for bytes and halfwords.
+WORD_PARALLEL = {
+    "VADD_int": "((x & {L}) + (y & {L})) ^ ((x ^ y) & {H})",
+    "VSUB_int": "((x | {H}) - (y & {L})) ^ ((x ^ y ^ {H}) & {H})",
+}
+
+
 def same_execute(e, name: str, q: int, size: int, signed: bool, d: int, n: int, m: int) -> None:
     """The element-wise three-register operations (A8.8: VADD (integer),
     VQADD, VHADD, VSHL (register), ...): Vd = op(Vn, Vm [, Vd])."""
@@ -268,6 +279,10 @@ def same_execute(e, name: str, q: int, size: int, signed: bool, d: int, n: int, 
     regs = 2 if q else 1
     _cost(e, cls, q)
     L.enabled(e, d, n, m)
+    if name in WORD_PARALLEL and esize < 32:
+        L.word_parallel(e, Vec(d, esize, False, regs), WORD_PARALLEL[name],
+                        [Vec(n, esize, False, regs), Vec(m, esize, False, regs)])
+        return
     if kind == "logic":
         # bitwise: signed doublewords, so that no value needs more than 64 bits
         esize, signed = 64, True
