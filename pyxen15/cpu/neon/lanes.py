@@ -348,7 +348,10 @@ def saturating(e, name: str, values, esize: int, signed: bool, bits: int = 0) ->
         return
     n = len(values)
     e.line("n_r = (%s,)" % ", ".join(values))
-    if 0 < bits <= 62:
+    if esize == 8 and 0 < bits <= 10:
+        # bytes: a table of the clamped values of -1024..1023
+        clamp = "neon_sat8%s[n_r[{i}] + 1024]" % ("s" if signed else "u")
+    elif 0 < bits <= 62:
         # without a branch: (d >> 63) is all ones exactly when d < 0, for
         # |d| < 2^63 (a branch per lane would be a guard, and a bridge in
         # PyPy's trace for the first data that saturates)
@@ -382,6 +385,9 @@ def wrap64(value: int) -> int:
 
 
 RUNTIME["neon_wrap64"] = wrap64
+# saturating() of bytes: the clamped value of v at [v + 1024]
+RUNTIME["neon_sat8s"] = tuple(min(max(v, -128), 127) for v in range(-1024, 1024))
+RUNTIME["neon_sat8u"] = tuple(min(max(v, 0), 255) for v in range(-1024, 1024))
 
 
 def bounds(esize: int, signed: bool) -> Tuple[int, int]:
