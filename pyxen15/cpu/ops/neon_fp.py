@@ -18,7 +18,9 @@ every result (and, for VMLA/VMLS, every product) is a normal single: then
 the standard FPSCR's flushing and default NaN cannot arise, round to
 nearest is the host's, a double's sum or product of singles rounded once
 more to single is the single result (53 >= 2 * 24 + 2), and the fused forms
-use vfp/fastpath.py's round-to-odd sum.  The check is one test of every
+sum the exact product in double, which rounded to single is right unless
+it lies halfway between two singles (:func:`_fused`).  The
+check is one test of every
 lane (a NaN or infinite source makes a NaN or infinite result, which fails
 it); anything else starts again from the bits.
 
@@ -35,7 +37,6 @@ from .vfp import SINGLE_STORE, _forget
 from ..neon import fpops as fp
 from ..neon import lanes as L
 from ..neon.lanes import Vec
-from ..vfp.fastpath import vfp_fma32
 
 HANDLERS: Dict[str, Op] = {}
 COST = {"add": 6, "mul": 7, "mac": 13, "cmp": 6, "step": 13}
@@ -101,13 +102,13 @@ UNALLOCATED = ["NEON_fp_unallocated%d" % k for k in range(1, 8)]
 _STORE = SINGLE_STORE[:-1]
 _F32: Dict[str, object] = {"neon_f32_unpack_from": struct.unpack_from,
                            "neon_f32_pack_into": struct.pack_into,
-                           "neon_f32x1": struct.Struct("<f").unpack_from}
+                           "neon_f32x1": struct.Struct("<f").unpack_from,
+                           "neon_scratch": bytearray(32)}     # the fast path's rounding words
 for _count in (2, 4):
     _F32["neon_f32x%d" % _count] = struct.Struct("<%df" % _count).unpack_from
     _F32["neon_pf32x%d" % _count] = struct.Struct("%s%df" % (_STORE, _count)).pack_into
-    _F32["neon_round32x%d" % _count] = (
-        lambda s, p: lambda v: s.unpack(p.pack(*v)))(struct.Struct("<%df" % _count),
-                                                     struct.Struct("%s%df" % (_STORE, _count)))
+    _F32["neon_pf64x%d" % _count] = struct.Struct("<%dd" % _count).pack_into
+    _F32["neon_s64x%d" % _count] = struct.Struct("<%dq" % _count).unpack_from
 
 
 def read_f32(v: Vec) -> str:
@@ -206,12 +207,20 @@ def _elementwise(e, fn: str, dest: Vec, srcs: Sequence, fast: str = None, cost: 
         return [_LANE.sub(lambda mo, k=k: lane_of[mo.group(0)](k) if mo.group(0) in lane_of
                           else mo.group(0), expr) for k in range(count)]
 
+    if fast == "FUSED":
+        lane_of["q"] = lambda k, ps=lanes(product): "(%s)" % ps[k]
+        product = None
     if product:
-        # rounded to single first; it must be a normal single itself (else: flushed, UFC)
-        e.line("n_p = neon_round32x%d((%s,))" % (count, ", ".join(lanes(product))))
+        # rounded to single first (through the scratch words); it must be a
+        # normal single itself (else: flushed, UFC)
+        _scratch_pack(e, "f", lanes(product))
+        e.line("n_p = %s" % _scratch_read("f", count))
         lane_of["p"] = lambda k: "n_p[%d]" % k
         checks += ["%r < abs(n_p[%d]) <= %r" % (MIN_NORMAL, k, MAX_NORMAL) for k in range(count)]
-    e.line("n_r = (%s,)" % ", ".join(lanes(fast)))
+    if fast == "FUSED":
+        _fused(e, lanes, count, checks)
+    else:
+        e.line("n_r = (%s,)" % ", ".join(lanes(fast)))
     checks = ["%r < abs(n_r[%d]) <= %r" % (MIN_NORMAL, k, MAX_NORMAL)
               for k in range(count)] + checks
     e.line("if c.fpscr & 0x%x and %s:" % (fp.sf.IXC, " and ".join(checks)))
@@ -222,6 +231,37 @@ def _elementwise(e, fn: str, dest: Vec, srcs: Sequence, fast: str = None, cost: 
     e.indent(1)
     _slow(e, fn, dest, offsets)
     e.indent(-1)
+
+
+def _scratch_pack(e, kind: str, lanes: Sequence[str]) -> None:
+    """Emit: the lanes into the scratch words, as singles ("f": the pack
+    rounds them) or doubles ("d")."""
+    fmt = "%s%d%s" % (_STORE if kind == "f" else "<", len(lanes), kind)
+    if L.BY_FORMAT:
+        e.line("neon_f32_pack_into('%s', neon_scratch, 0, %s)" % (fmt, ", ".join(lanes)))
+    else:
+        e.line("neon_p%s%d(neon_scratch, 0, %s)" % ("f32x" if kind == "f" else "f64x", len(lanes),
+                                                      ", ".join(lanes)))
+
+
+def _scratch_read(kind: str, count: int) -> str:
+    """The scratch words as `count` singles ("f") or 64-bit ints ("q")."""
+    if L.BY_FORMAT:
+        return "neon_f32_unpack_from('<%d%s', neon_scratch, 0)" % (count, kind)
+    return "neon_%s%d(neon_scratch, 0)" % ("f32x" if kind == "f" else "s64x", count)
+
+
+def _fused(e, lanes, count: int, checks: list) -> None:
+    """VFMA/VFMS on host doubles: x + q, q the exact product of two singles
+    (48 bits), summed in double.  That sum rounded once more to single is
+    the correctly rounded single unless it lies exactly halfway between two
+    singles (its low 29 bits 1000...0): a halfway point between the exact
+    sum and its nearest double would be a double nearer to it.  The test
+    excludes that case (rare; an exact tie goes to the slow path too)."""
+    e.line("n_r = (%s,)" % ", ".join(lanes("x + q")))
+    _scratch_pack(e, "d", ["n_r[%d]" % k for k in range(count)])
+    e.line("n_w = %s" % _scratch_read("q", count))
+    checks += ["n_w[%d] & 0x1fffffff != 0x10000000" % k for k in range(count)]
 
 
 _LANE = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
@@ -267,8 +307,7 @@ STEPS = {
 # (mnemonic, function, fast expression on Vd x and the product p or Vn y, Vm z, product)
 ACCUMULATE = {
     "VMLA_VMLS_f": (("VMLA", "fp_mla", "x + p", "y * z"), ("VMLS", "fp_mls", "x - p", "y * z")),
-    "VFMA_VFMS_f": (("VFMA", "fp_fma", "neon_fma32(x, y, z)", None),
-                    ("VFMS", "fp_fms", "neon_fma32(x, -y, z)", None)),
+    "VFMA_VFMS_f": (("VFMA", "fp_fma", "FUSED", "y * z"), ("VFMS", "fp_fms", "FUSED", "-y * z")),
 }
 
 
@@ -452,7 +491,7 @@ for _name in UNALLOCATED:
 
 
 RUNTIME = {"neon_fp_lanes": fp.neon_fp_lanes, "neon_fp_pairwise": neon_fp_pairwise,
-           "neon_fma32": vfp_fma32}
+           }
 RUNTIME.update(_F32)
 for _fn in ("fp_add", "fp_sub", "fp_mul", "fp_mla", "fp_mls", "fp_fma", "fp_fms", "fp_abd",
             "fp_max", "fp_min", "fp_compare_eq", "fp_compare_ge", "fp_compare_gt",
