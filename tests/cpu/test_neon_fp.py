@@ -360,6 +360,7 @@ def _random_single(rng) -> int:
     ("vrecps.f32 q0, q1, q2", lambda d, n, m: fp.fp_recip_step(n, m)),
     ("vrsqrts.f32 q0, q1, q2", lambda d, n, m: fp.fp_rsqrt_step(n, m)),
     ("vmax.f32 q0, q1, q2", lambda d, n, m: fp.fp_max(n, m)),
+    ("vpadd.f32 d0, d2, d4", None),
     ("vcge.f32 q0, q1, q2", lambda d, n, m: fp.fp_compare_ge(n, m)),
 ])
 def test_the_fast_path_agrees_with_the_soft_float_on_random_normals(insn, fn):
@@ -378,7 +379,11 @@ def test_the_fast_path_agrees_with_the_soft_float_on_random_normals(insn, fn):
         c.set_fpscr(IXC)
         c.pc = CODE
         assert m.run(until=end, max_insns=5).reason == "until"
-        want = [fn(q[0][k], q[1][k], q[2][k]) for k in range(4)]
+        if fn is None:       # VPADD d0, d2, d4: the pairs of d2 then d4; d1 kept
+            want = [fp.fp_add(q[1][0], q[1][1]), fp.fp_add(q[2][0], q[2][1]),
+                    (q[0][2], 0), (q[0][3], 0)]
+        else:
+            want = [fn(q[0][k], q[1][k], q[2][k]) for k in range(4)]
         assert qreg(c, 0) == [r for r, _ in want]
         flags = IXC
         for _, f in want:

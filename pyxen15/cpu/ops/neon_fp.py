@@ -437,8 +437,24 @@ def _pairwise(pattern: str, fns):
         e.cost = COST["add"]
         L.enabled(e, d.reg, n.reg, m.reg)
         written(e, d)
-        e.line("neon_fp_pairwise(c, %s, %d, %d, %d)" % (fns[f.get("op", 0)], d.offset, n.offset,
-                                                         m.offset))
+        slow = "neon_fp_pairwise(c, %s, %d, %d, %d)" % (fns[f.get("op", 0)], d.offset, n.offset,
+                                                         m.offset)
+        if pattern != "VPADD_f":
+            e.line(slow)
+            return
+        # VPADD: the arithmetic fast path (see the module docstring) on the pairs
+        e.line("n_0 = %s" % read_f32(n))
+        e.line("n_1 = %s" % read_f32(m))
+        e.line("n_r = (n_0[0] + n_0[1], n_1[0] + n_1[1])")
+        checks = ["%r < abs(n_r[%d]) <= %r" % (MIN_NORMAL, k, MAX_NORMAL) for k in range(2)]
+        checks += ["not 0.0 < abs(n_%d[%d]) < %r" % (i, k, MIN_NORMAL) for i in range(2)
+                   for k in range(2)]
+        e.line("if c.fpscr & 0x%x and %s:" % (fp.sf.IXC, " and ".join(checks)))
+        e.indent(1)
+        write_f32(e, d, ["n_r[0]", "n_r[1]"])
+        e.indent(-1)
+        e.line("else:")
+        e.line("    " + slow)
     return emit
 
 
