@@ -263,9 +263,9 @@ def neon_ls_read(acc, a: int, ebytes: int, count: int, big: bool) -> List[int]:
     if ebytes == 8:
         out = []
         for k in range(count):
-            lo = acc((a + 8 * k) & MASK32)
-            hi = acc((a + 8 * k + 4) & MASK32)
-            out.append(lo << 32 | hi if big else hi << 32 | lo)
+            w1 = acc((a + 8 * k) & MASK32)           # the word at the lower address
+            w2 = acc((a + 8 * k + 4) & MASK32)
+            out.append(w1 << 32 | w2 if big else w2 << 32 | w1)
         return out
     return [acc((a + ebytes * k) & MASK32) for k in range(count)]
 
