@@ -28,7 +28,6 @@ Cycle classes: the timing reference gives no Advanced SIMD figures; these
 are the VFP single-precision classes (add 6, mul 7, multiply-accumulate 13).
 """
 
-import re
 import struct
 from typing import Dict, Sequence
 
@@ -175,8 +174,10 @@ def _elementwise(e, fn: str, dest: Vec, srcs: Sequence, fast: str = None, cost: 
     Elem[D[d+r],e,esize] = ..."), with the fast path `fast` (an expression
     on the lanes x, y, z of the sources, in order) where there is one.  A
     source is a Vec, or ("scalar", D register, index) for the by-scalar
-    forms.  `product` (VMLA/VMLS): a product expression the fast path
-    rounds to single first, named p in `fast`.
+    forms.  `product` (VMLA/VMLS, the steps): a product expression the
+    fast path rounds to single first, named p in `fast`; with `fast` =
+    "FUSED" (VFMA/VFMS) the product is exact instead, x + product rounded
+    once (:func:`_fused`).
 
     The fast path is straight-line code, one expression per lane (as
     lanes.lanes emits it: what PyPy's JIT runs fastest), then one test of
@@ -204,8 +205,8 @@ def _elementwise(e, fn: str, dest: Vec, srcs: Sequence, fast: str = None, cost: 
             checks.append("not 0.0 < abs(%s) < %r" % (local, MIN_NORMAL))
 
     def lanes(expr: str):
-        return [_LANE.sub(lambda mo, k=k: lane_of[mo.group(0)](k) if mo.group(0) in lane_of
-                          else mo.group(0), expr) for k in range(count)]
+        """expr once per lane, the sources' names replaced by the lane's."""
+        return [L.substitute(expr, {n: f(k) for n, f in lane_of.items()}) for k in range(count)]
 
     if fast == "FUSED":
         lane_of["q"] = lambda k, ps=lanes(product): "(%s)" % ps[k]
@@ -262,9 +263,6 @@ def _fused(e, lanes, count: int, checks: list) -> None:
     _scratch_pack(e, "d", ["n_r[%d]" % k for k in range(count)])
     e.line("n_w = %s" % _scratch_read("q", count))
     checks += ["n_w[%d] & 0x1fffffff != 0x10000000" % k for k in range(count)]
-
-
-_LANE = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
 
 
 # The same-length operations: pattern -> ((mnemonic, fpops function, fast expression, cost), ...)
