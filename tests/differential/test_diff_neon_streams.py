@@ -143,3 +143,33 @@ def test_smoke_neon_templates_run_under_qemu_and_disassemble_as_named(isa, need_
     assert not crashes, "\n".join("%s: %s" % (k, v[0]) for k, v in sorted(crashes.items()))
     bad = neon.mnemonic_mismatches(isa)
     assert not bad, bad[:10]
+
+
+@pytest.mark.parametrize("esize", (8, 16, 32, 64))
+def test_smoke_integer_lanes_are_mostly_boundary_values(esize):
+    """About two thirds of the integer lanes are 0, +-1, the signed and
+    unsigned limits or the narrowing saturation edges and their neighbours."""
+    import random
+    rng = random.Random("lanes:%d" % esize)
+    m = (1 << esize) - 1
+    top, h = 1 << (esize - 1), esize // 2
+    edges = {0, 1, m, top, top - 1, (1 << h) - 1, 1 << h, (1 << (h - 1)) - 1, 1 << (h - 1),
+             -(1 << (h - 1)) & m}
+    near = {(v + d) & m for v in edges for d in (-4, -3, -2, -1, 0, 1, 2, 3, 4)}
+    lanes = [neon.int_lane(rng, esize) for _ in range(4000)]
+    share = sum(v in near for v in lanes) / len(lanes)
+    assert share > 0.6, share
+    assert {0, 1, m, top, top - 1} <= set(lanes)
+
+
+def test_smoke_float_lanes_have_every_special_class():
+    import random
+    rng = random.Random("f32 lanes")
+    lanes = [neon.f32_lane(rng) for _ in range(4000)]
+    exp = [(v >> 23) & 0xFF for v in lanes]
+    frac = [v & 0x7FFFFF for v in lanes]
+    assert any(e == 0xFF and f and f >> 22 for e, f in zip(exp, frac))          # quiet NaN
+    assert any(e == 0xFF and f and not f >> 22 for e, f in zip(exp, frac))      # signalling NaN
+    assert any(e == 0xFF and not f for e, f in zip(exp, frac))                  # infinity
+    assert any(e == 0 and f for e, f in zip(exp, frac))                         # denormal
+    assert {0, 0x80000000} <= set(lanes) and 0x3F800000 in [v & 0x7FFFFFFF for v in lanes]
