@@ -247,16 +247,21 @@ SAME = {
 }
 _SHIFT_BY_REG = ("VSHL_reg", "VQSHL_reg", "VRSHL", "VQRSHL")
 
-# the polynomial products of two bytes (A2.8.1, VMUL.P8, VMULL.P8): carry-less
-def _pmul8(a: int, b: int) -> int:
-    r = 0
-    for i in range(8):
-        if b >> i & 1:
-            r ^= a << i
-    return r
+def _pmul8_table() -> tuple:
+    """The polynomial (carry-less) products of two bytes (VMUL.P8,
+    VMULL.P8), at [a << 8 | b]: each row built from the products by
+    fewer bits, b's lowest set bit contributing a shifted copy of a."""
+    out = []
+    for a in range(256):
+        row = [0] * 256
+        for b in range(1, 256):
+            low = b & -b
+            row[b] = row[b ^ low] ^ (a * low)
+        out += row
+    return tuple(out)
 
 
-PMUL8 = tuple(_pmul8(a, b) for a in range(256) for b in range(256))    # [a << 8 | b]
+PMUL8 = _pmul8_table()
 SIGNED_BYTE = tuple(b - 256 if b & 0x80 else b for b in range(256))
 
 
