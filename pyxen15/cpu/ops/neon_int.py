@@ -192,7 +192,7 @@ def _signed(f) -> bool:
 # name: (element expression, result kind, sizes allowed, signedness: from U,
 # or fixed, cost class).  Kinds: "mod" modulo 2^esize, "sat" saturated (QC),
 # "range" already in range of the element type, "logic" a bitwise operation
-# on the whole register (as 64-bit elements).  The shift forms take their
+# on the whole register (as signed 64-bit elements: always in range).  The shift forms take their
 # value from Vm and the shift count from the low byte of Vn's element
 # (A8.8 VSHL (register): Elem[Dm] << SInt(Elem[Dn]<7:0>)), which
 # neon_sb turns into a signed count.
@@ -383,17 +383,16 @@ for _name in PAIRWISE:
 
 # -- A7.4.2: three registers of different lengths ------------------------------------------------
 
-# name: (element expression, destination kind: "long" (Qd, 2*esize) or
-# "narrow" (Dd, esize: the high halves), first operand wide (a W form,
-# chosen by op), accumulating, saturation of the doubled product ...)
-# Rows are executed by long_execute / narrow_execute below.
+# Two shapes: long (Qd of 2*esize elements from Dn or, the W forms, Qn, and
+# Dm) and narrow (Dd of esize elements, the high halves of Qn op Qm); each
+# row's element expression is given where its handler is registered.
 
 def long_execute(e, expr: str, size: int, signed: bool, d: int, n: int, m: int,
                  wide_n: bool = False, acc="", sat: bool = False,
                  scalar: bool = False, cls: str = "alu") -> None:
     """The long forms (A8.8: VADDL, VADDW, VABAL, VMLAL, VQDMLAL, VMULL, ...):
     Qd<2e> = expr of Dn<e> (x; or Qn<2e>: `wide_n`), Dm<e> (y; or, for
-    `scalar`, the block local y) and, accumulating (`acc`), Qd (z).  `sat`:
+    `scalar`, the block local n_y) and, accumulating (`acc`), Qd (z).  `sat`:
     the doubling product saturates, then the accumulation `acc` ('+' or
     '-': VQDMLAL and VQDMLSL saturate twice, QC from either step)."""
     esize = 8 << size
@@ -533,11 +532,11 @@ def vqdmull(e, f):
 # -- A7.4.3: two registers and a scalar (the integer forms) -------------------------------------------
 
 def _scalar(e, f, signed: bool) -> None:
-    """The scalar Dm[x] into the block local y (A7.4.3: 16-bit elements:
+    """The scalar Dm[x] into the block local n_y (A7.4.3: 16-bit elements:
     Dm = Vm<2:0>, x = M:Vm<3>; 32-bit: Dm = Vm, x = M)."""
     size = _size(f)
     reg, index = _scalar_reg(f)
-    e.line("y = %s[%d]" % (read(Vec(reg, 8 << size, signed)), index))
+    e.line("n_y = %s[%d]" % (read(Vec(reg, 8 << size, signed)), index))
 
 
 def _scalar_reg(f):
@@ -563,7 +562,8 @@ def scalar_execute(e, f, expr: str, q: int, signed: bool, acc: bool = False,
     if acc:
         sources.append(read(vd))
         names.append("z")
-    L.lanes(e, vd, expr, sources, sat=sat, masked=not sat, names=names, bits=2 * esize)
+    L.lanes(e, vd, L.substitute(expr, {"y": "n_y"}), sources, sat=sat, masked=not sat, names=names,
+            bits=2 * esize)
 
 
 def _scalar_decode(e, f, long: bool) -> bool:
@@ -624,8 +624,8 @@ def _long_scalar(expr: str, acc: str = "", sat: bool = False, cls: str = "mul", 
         d = _d(f)
         L.enabled(e, d, d + 1, _n(f), _scalar_reg(f)[0])
         _scalar(e, f, signed)
-        long_execute(e, e_expr, _size(f), signed, d, _n(f), 0, acc=how if sat else bool(how),
-                     sat=sat, scalar=True, cls=cls)
+        long_execute(e, L.substitute(e_expr, {"y": "n_y"}), _size(f), signed, d, _n(f), 0,
+                     acc=how if sat else bool(how), sat=sat, scalar=True, cls=cls)
     return emit
 
 
