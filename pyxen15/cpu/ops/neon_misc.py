@@ -13,9 +13,11 @@ Every element operation is one expression applied over the lanes by
 lanes.lanes(); the permutations (VREV, VSWP, VTRN, VUZP, VZIP, VEXT) are
 one unpack of each source and one pack of each destination with the lanes
 reordered by indices computed at translation time.  The floating-point
-forms (compares with zero, VRECPE/VRSQRTE, VCVT) run their neon/fpops.py
-element operation over the lanes (neon_fp_lanes); VABS/VNEG .F32 are bit
-operations on the sign, without flushing or NaN processing (FPAbs, FPNeg).
+forms run their neon/fpops.py element operation over the lanes
+(neon_fp_lanes), the compares with zero and VCVT between F32 and 32-bit
+integers with a host fast path first (neon_fp.compare_execute, and
+vcvt_simd_fp_int's); VABS/VNEG .F32 are bit operations on the sign,
+without flushing or NaN processing (FPAbs, FPNeg).
 
 Cycle classes: the timing reference has no Advanced SIMD figures;
 permutations and bitwise operations are 2 (3 for a Q register), integer
