@@ -198,6 +198,23 @@ def test_vcvt_fixed_point_from_float():
     assert lanes_of(c, 0, "<2i") == (3, -2)
 
 
+@pytest.mark.parametrize("src,d1,d2,want", [
+    # 64-bit lanes run as signed doublewords (lanes.py): the results at the wrap
+    ("vadd.i64 d0, d1, d2", 0x7FFFFFFFFFFFFFFF, 1, 0x8000000000000000),
+    ("vadd.i64 d0, d1, d2", 0xFFFFFFFFFFFFFFFF, 0xFFFFFFFFFFFFFFFF, 0xFFFFFFFFFFFFFFFE),
+    ("vsub.i64 d0, d1, d2", 0x8000000000000000, 1, 0x7FFFFFFFFFFFFFFF),
+    ("vshr.u64 d0, d1, #1", 0xFFFFFFFFFFFFFFFF, 0, 0x7FFFFFFFFFFFFFFF),
+    ("vshr.u64 d0, d1, #64", 0xFFFFFFFFFFFFFFFF, 0, 0),
+    ("vshl.i64 d0, d1, #63", 1, 0, 0x8000000000000000),
+    ("vshl.i64 d0, d1, #4", 0xF800000000000001, 0, 0x8000000000000010),
+    ("vrshr.u64 d0, d1, #64", 0x8000000000000000, 0, 1),
+    ("vrshr.s64 d0, d1, #64", 0x8000000000000000, 0, 0),          # (-2^63 + 2^63) >> 64
+    ("vrshr.s64 d0, d1, #1", 0xFFFFFFFFFFFFFFFF, 0, 0),           # (-1 + 1) >> 1
+])
+def test_doubleword_lanes_at_the_wrap(src, d1, d2, want):
+    assert dval(run(src, dregs={1: d1, 2: d2}), 0) == want
+
+
 # -- A7.4.6 modified immediate ------------------------------------------------------------
 
 @pytest.mark.parametrize("src,before,after", [
