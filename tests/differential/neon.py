@@ -52,7 +52,7 @@ import collections
 import random
 import time
 
-from .encoding import Insn, Template, PatternError, _TOKEN
+from .encoding import Insn, Pattern, Template, PatternError, _TOKEN
 from . import compare, disasm, gen, qemu_ref, vfp
 from . import vfp_values as FV
 from . import a32, t32
@@ -348,6 +348,9 @@ def _load():
             kw = dict(kw)
             kw["check"] = _normalising(info.regs, kw["check"])
             pat = pattern if isa == "a32" else t32_pattern(pattern)
+            if kw["fields"]:                 # a cond generator applies to A32 only
+                names = Pattern(pat, 32).fields
+                kw["fields"] = {k: v for k, v in kw["fields"].items() if k in names}
             tm = Template(isa, name, pat, klass, dst=(), **kw)
             tm.neon = info
             tm.fp = None
