@@ -8,6 +8,7 @@ cd "$(dirname "$0")"
 qemu=${1:-qemu-system-arm}
 expected_checksum=$(cat bench.expected)
 expected_fp_checksum=$(cat fpbench.expected)
+expected_neon_checksum=$(cat neonbench.expected)
 failures=0
 
 machine=vexpress-a15
@@ -40,6 +41,7 @@ check semiwrite 0 "semihosting: SYS_WRITE0" "semihosting: SYS_WRITEC" "semihosti
 check bench 0 "bench checksum: $expected_checksum"
 check bench-thumb 0 "bench checksum: $expected_checksum"
 check fpbench 0 "fpbench checksum: $expected_fp_checksum"
+check neonbench 0 "neonbench checksum: $expected_neon_checksum"
 check vfplazy 0 "vfplazy: done"
 # Started in HYP mode, with a monitor of its own there.
 machine=vexpress-a15,secure=off,virtualization=on

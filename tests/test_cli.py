@@ -117,13 +117,14 @@ def test_bad_pypy_jit_setting_is_one_line():
 
 
 def test_bench_runs_the_fixed_workloads_and_reports_mips():
-    """The integer and (--fp) floating-point bench guests give QEMU's checksums
-    after exactly QEMU's instruction counts, one JSON record each."""
-    p = pyxen15("bench", "--fp", "--json")
+    """The integer, (--fp) floating-point and (--neon) Advanced SIMD bench
+    guests give QEMU's checksums after exactly QEMU's instruction counts, one
+    JSON record each."""
+    p = pyxen15("bench", "--fp", "--neon", "--json")
     assert p.returncode == 0, p.stderr
     records = [json.loads(line) for line in p.stdout.splitlines()]
-    assert len(records) == 2
-    for record, name in zip(records, ("bench", "fpbench")):
+    assert len(records) == 3
+    for record, name in zip(records, ("bench", "fpbench", "neonbench")):
         with open(os.path.join(ROOT, "guests", name + ".expected")) as f:
             assert record["output"] == name + " checksum: " + f.read().strip()
         assert record["instructions"] == qemu_count(name + ".elf")

@@ -20,10 +20,12 @@ A32_GUESTS = ["hello", "exit3", "undef", "semiwrite", "bench"]
 THUMB_GUESTS = ["hello-thumb", "bench-thumb"]
 SOFT_GUESTS = A32_GUESTS + THUMB_GUESTS
 HF_GUESTS = ["fpbench"]                 # hard-float ABI, VFPv4-D32, no NEON
-ALL_GUESTS = SOFT_GUESTS + HF_GUESTS
+NEON_GUESTS = ["neonbench"]             # hard-float ABI with Advanced SIMD, vectorised
+ALL_GUESTS = SOFT_GUESTS + HF_GUESTS + NEON_GUESTS
 
 BENCH_CHECKSUM = (GUESTS_DIR / "bench.expected").read_text().strip()
 FPBENCH_CHECKSUM = (GUESTS_DIR / "fpbench.expected").read_text().strip()
+NEONBENCH_CHECKSUM = (GUESTS_DIR / "neonbench.expected").read_text().strip()
 
 # name -> (exit status, texts the console must contain)
 EXPECTED_BEHAVIOUR = {
@@ -36,6 +38,7 @@ EXPECTED_BEHAVIOUR = {
     "bench": (0, ["bench checksum: %s\n" % BENCH_CHECKSUM]),
     "bench-thumb": (0, ["bench checksum: %s\n" % BENCH_CHECKSUM]),
     "fpbench": (0, ["fpbench checksum: %s\n" % FPBENCH_CHECKSUM]),
+    "neonbench": (0, ["neonbench checksum: %s\n" % NEONBENCH_CHECKSUM]),
 }
 
 
@@ -165,8 +168,28 @@ def test_thumb_guests_run_main_in_thumb_and_startup_in_arm(built):
     assert by_addr[symbols["main"] & ~1] is True
 
 
+def test_neonbench_hot_loops_are_advanced_simd(built):
+    """Each kernel of guests/neonbench.c is vectorised: its loop loads with
+    VLD1 and computes on Q registers with the instructions it is there for."""
+    insns = disassemble(built / "neonbench.elf")
+    symbols = load_elf(built / "neonbench.elf")[4]
+    starts = sorted(a for n, a in symbols.items() if n and not n.startswith("$"))
+
+    def body(prefix):
+        start = min(a for n, a in symbols.items() if n.split(".")[0] == prefix)
+        end = min(a for a in starts if a > start)
+        return [(m.split(".")[0], o) for a, m, o, _ in insns if start <= a < end]
+
+    for kernel, needed in (("matmul", {"vld1", "vmla", "vst1"}), ("dot16", {"vld1", "vmull"}),
+                           ("blend", {"vld1", "vaddw", "vmovn"}), ("mix", {"vshl", "vshr", "veor"}),
+                           ("xor_sum", {"vld1", "veor"}), ("byte_sum", {"vmovl", "vaddw"})):
+        code = body(kernel)
+        assert needed <= {m for m, _ in code}, (kernel, sorted({m for m, _ in code}))
+        assert any(o.startswith("q") for m, o in code if m not in ("vld1", "vst1")), kernel
+
+
 def test_a32_guests_contain_no_thumb_code(built):
-    for name in A32_GUESTS + HF_GUESTS:
+    for name in A32_GUESTS + HF_GUESTS + NEON_GUESTS:
         assert not any(t for _, _, _, t in disassemble(built / ("%s.elf" % name))), name
 
 
@@ -195,7 +218,7 @@ def test_guest_behaves_as_expected_under_qemu(built, name):
         assert text in console
 
 
-@pytest.mark.parametrize("checksum", [BENCH_CHECKSUM, FPBENCH_CHECKSUM])
+@pytest.mark.parametrize("checksum", [BENCH_CHECKSUM, FPBENCH_CHECKSUM, NEONBENCH_CHECKSUM])
 def test_bench_expected_is_one_hex_word(checksum):
     assert checksum.startswith("0x") and len(checksum) == 10
     int(checksum, 16)

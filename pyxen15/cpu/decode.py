@@ -10,13 +10,16 @@ separate tables.  T32 words are ``hw1 << 16 | hw2``.
 from typing import Dict
 
 from .decodetree import Decoder, bind, parse_table
-from .ops import branch, dataproc, loadstore, media, multiply, system, vfp
+from .ops import (branch, dataproc, loadstore, media, multiply, neon_fp, neon_int, neon_ls,
+                  neon_misc, system, vfp)
 from .translate import Insn
 
-FAMILIES = (dataproc, multiply, media, loadstore, branch, system, vfp)
+FAMILIES = (dataproc, multiply, media, loadstore, branch, system, vfp, neon_fp, neon_int, neon_ls,
+            neon_misc)
 
 # Field letters shared by every family of an instruction set; families add
-# their own through FIELDS.  Names follow the ARM ARM's encoding diagrams.
+# their own through FIELDS, or read their tables with a LEGEND of their own.
+# Names follow the ARM ARM's encoding diagrams.
 COMMON_FIELDS = {
     "A32": {"c": "cond", "n": "rn", "d": "rd", "m": "rm", "x": "rs", "t": "rt",
             "a": "ra", "s": "S", "i": "imm", "r": "rot", "y": "stype"},
@@ -43,10 +46,20 @@ def _build(isa: str) -> Decoder:
     legend = _legend(isa)
     patterns = []
     handlers = {}
+    owner = {}
     for fam in FAMILIES:
         text = fam.TABLES.get(isa)
         if text:
-            patterns += parse_table(text, legend, WIDTH[isa], "%s[%s]" % (fam.__name__, isa))
+            # A family may read its tables with a legend of its own (the
+            # Advanced SIMD ones: neon/lanes.py), clear of the others' letters.
+            own = getattr(fam, "LEGEND", {}).get(isa, legend)
+            patterns += parse_table(text, own, WIDTH[isa], "%s[%s]" % (fam.__name__, isa))
+        for name in fam.HANDLERS:
+            # one namespace of pattern names: a second family's would silently
+            # replace the first one's handler
+            if owner.setdefault(name, fam.__name__) != fam.__name__:
+                raise ValueError("pattern %s is handled by both %s and %s" % (
+                    name, owner[name], fam.__name__))
         handlers.update(fam.HANDLERS)
     bind(patterns, handlers)
     return Decoder(patterns)

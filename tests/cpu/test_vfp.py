@@ -63,8 +63,10 @@ DECODES = [
     (0xECBD8B04, "VLDM"), (0xED2D8B04, "VSTM"), (0xEC410B10, "VMOV_rr_to"),
     (0xEC510B10, "VMOV_rr_from"), (0xEE000A10, "VMOV_s_r"), (0xEE100A10, "VMOV_r_s"),
     (0xEEE10A10, "VMSR"), (0xEEF10A10, "VMRS"), (0xEE201B10, "VMOV_x_r"), (0xEE301B10, "VMOV_r_x"),
-    # Advanced SIMD's 8/16-bit scalar moves and ARMv8's half-precision doubles: unallocated
-    (0xEE401B30, "VFP_unallocated_dp"), (0xEEB20B41, "VFP_unallocated_dp"),
+    # the 8/16-bit scalar moves are Advanced SIMD's (ops/neon_ls.py), and a U=1 32-bit
+    # one UNDEFINED there; ARMv8's half-precision doubles: unallocated
+    (0xEE401B30, "VMOV_core_scalar"), (0xEEB01B10, "VMOV_scalar_core"),
+    (0xEEB20B41, "VFP_unallocated_dp"),
 ]
 
 

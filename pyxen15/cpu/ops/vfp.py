@@ -59,7 +59,7 @@ from ..vfp.fastpath import vfp_fma32, vfp_fma64
 from ..syndrome import EC_MRC_CP10
 from ..vfp.regs import (FPEXC_WMASK, FPSCR_FAST_MASK, FPSCR_FAST_VALUE, FPSCR_LEN_STRIDE, FPSID,
                         MVFR0, MVFR1, ACCESSORS, SINGLE_STORE, get_bits, round32, set_bits,
-                        set_fpscr, vfp_check_enabled, vfp_iss, vfp_raise)
+                        set_fpscr, simd_check_enabled, vfp_check_enabled, vfp_iss, vfp_raise)
 
 HANDLERS: Dict[str, Op] = {}
 
@@ -109,13 +109,14 @@ VLDR          {p} 1101 ue01 nnnn gggg 101z iiii iiii
 # A7.9 64-bit transfers (in the VSTM/VLDM space: P=0 U=0 W=0 with bit 22 set)
 VMOV_rr_to    {p} 1100 0100 TTTT tttt 101z 00C1 bbbb
 VMOV_rr_from  {p} 1100 0101 TTTT tttt 101z 00C1 bbbb
-# A7.8 8, 16 and 32-bit transfers; only the 32-bit scalar forms exist without Advanced SIMD
+# A7.8 8, 16 and 32-bit transfers; the 32-bit scalar forms (opc2 = 00) are VFP's, the
+# 8- and 16-bit ones Advanced SIMD's (ops/neon_ls.py)
 VMOV_s_r      {p} 1110 0000 ffff tttt 1010 E--1 ----
 VMOV_r_s      {p} 1110 0001 ffff tttt 1010 E--1 ----
 VMSR          {p} 1110 1110 vvvv tttt 1010 ---1 ----
 VMRS          {p} 1110 1111 vvvv tttt 1010 ---1 ----
-VMOV_x_r      {p} 1110 00j0 gggg tttt 1011 e--1 ----
-VMOV_r_x      {p} 1110 00j1 ffff tttt 1011 E--1 ----
+VMOV_x_r      {p} 1110 00j0 gggg tttt 1011 e001 ----
+VMOV_r_x      {p} 1110 00j1 ffff tttt 1011 E001 ----
 # the rest of the CP10/CP11 space: UNDEFINED (Advanced SIMD, ARMv8 additions)
 VFP_unallocated_ldst {p} 110- ---- ---- ---- 101- ---- ----
 VFP_unallocated_dp   {p} 1110 ---- ---- ---- 101- ---- ----
@@ -288,6 +289,35 @@ def _enabled(e, vector_undef: bool = False, high: bool = False) -> None:
         _guarded(e, "vfp_check_enabled(c, 0x%x, 0x%x, True, %s, %s)" % (
             e.pc, vfp_iss(_iss_cond(e) >> 20), vector_undef, high), "v is not None")
         e.indent(-1)
+    if "vfp_F" not in facts:
+        e.line("F = c.fpregs")
+    if e.cond in (0xE, 0xF) and not e.in_it_block:
+        facts.update(need)
+        facts.add("vfp_F")
+
+
+def _simd_enabled(e, high: bool = False) -> None:
+    """CheckAdvSIMDEnabled() (vfp/regs.py simd_check_enabled: the VFP checks
+    and CPACR.ASEDIS, HCPTR.TASE), emitted by every Advanced SIMD handler
+    (neon/lanes.py enabled() calls it), unless this block has already
+    checked as much; then bind F.  `high`: the instruction names D16-D31.
+    Inline it is one flag of the core (``simd_open``) unless it fails.
+
+    An Advanced SIMD instruction may write any register of the bank, so the
+    block's VFP copies of register values (see _forget) are dropped here:
+    a VFP instruction after it reads the bank again."""
+    facts = e.facts
+    need = {"simd", "vfp"}
+    if high:
+        need.add("vfp_d32")
+    if not need <= facts:
+        e.line("if not c.simd_open:")
+        e.indent(1)
+        _guarded(e, "simd_check_enabled(c, 0x%x, %d, %s)" % (
+            e.pc, (_iss_cond(e) >> 20) & 15, high), "v is not None")
+        e.indent(-1)
+    for key in [k for k in e.values if k[0] in (32, 64)]:
+        del e.values[key]
     if "vfp_F" not in facts:
         e.line("F = c.fpregs")
     if e.cond in (0xE, 0xF) and not e.in_it_block:
@@ -1003,7 +1033,8 @@ RUNTIME = {
     "vfp_exec": vfp_exec, "vfp_cmp_slow": vfp_cmp_slow, "vfp_convert": vfp_convert,
     "vfp_to_int": vfp_to_int, "vfp_from_int": vfp_from_int,
     "vfp_vmrs": vfp_vmrs, "vfp_vmsr": vfp_vmsr, "vfp_set_fpscr": set_fpscr,
-    "vfp_check_enabled": vfp_check_enabled, "vfp_nmul": vfp_nmul,
+    "vfp_check_enabled": vfp_check_enabled, "simd_check_enabled": simd_check_enabled,
+    "vfp_nmul": vfp_nmul,
     "fp_add": sf.fp_add, "fp_sub": sf.fp_sub, "fp_mul": sf.fp_mul, "fp_div": sf.fp_div,
     "fp_sqrt": sf.fp_sqrt, "vfp_host_sqrt": math.sqrt,
     "vfp_round32": round32,

@@ -65,8 +65,10 @@ FPEXC_WMASK = FPEXC_EN                # EX, DEX and the rest are RAZ/WI on the A
 # the coprocessor access controls
 CPACR_CP10_SHIFT = 20
 CPACR_D32DIS = 1 << 30
+CPACR_ASEDIS = 1 << 31               # Advanced SIMD disabled (PL0/PL1): UNDEFINED
 HCPTR_TCP10 = 1 << 10
 HCPTR_TCP11 = 1 << 11
+HCPTR_TASE = 1 << 15                 # Advanced SIMD trapped to HYP
 
 
 _II = struct.Struct("<II")
@@ -130,6 +132,14 @@ def vfp_access_open(fpexc: int, cpacr: int, hcptr: int) -> bool:
             and not hcptr & (HCPTR_TCP10 | HCPTR_TCP11))
 
 
+def simd_access_open(fpexc: int, cpacr: int, hcptr: int) -> bool:
+    """Whether CheckAdvSIMDEnabled() passes for every Advanced SIMD
+    instruction from every mode: the VFP conditions of
+    :func:`vfp_access_open`, CPACR.ASEDIS clear and no HCPTR.TASE trap."""
+    return (vfp_access_open(fpexc, cpacr, hcptr) and not cpacr & CPACR_ASEDIS
+            and not hcptr & HCPTR_TASE)
+
+
 class VFPRegisters:
     """The VFP state of a core (mixed into Core) and its API by name:
     ``reg("d3")``, ``reg("s7")``, ``reg("fpscr")``, ``reg("fpexc")``,
@@ -157,9 +167,11 @@ class VFPRegisters:
         self.vfp_access_changed()
 
     def vfp_access_changed(self, sys=None) -> None:
-        """FPEXC, CPACR or HCPTR was written: recompute ``vfp_open``."""
+        """FPEXC, CPACR or HCPTR was written: recompute ``vfp_open`` and
+        ``simd_open`` (the same for Advanced SIMD, :func:`simd_access_open`)."""
         sys = sys or getattr(self, "sys", None)
         self.vfp_open = sys is not None and vfp_access_open(self._fpexc, sys.cpacr, sys.hcptr)
+        self.simd_open = self.vfp_open and simd_access_open(self._fpexc, sys.cpacr, sys.hcptr)
 
     def vfp_d(self, n: int) -> int:
         """D<n> as a 64-bit int."""
@@ -244,5 +256,44 @@ def vfp_check_enabled(c, pc: int, iss: int, fpexc_check: bool = True,
     if fpexc_check and not c.fpexc & FPEXC_EN:
         return c.take_undef(pc)
     if vector_undef and c.fpscr & FPSCR_LEN_STRIDE:
+        return c.take_undef(pc)
+    return None
+
+
+def simd_iss(cond: int) -> int:
+    """HSR.ISS of an Advanced SIMD instruction trapped by HCPTR.TASE (EC
+    0x07, B3.13.6): CV = 1, the condition, TA = 1; coproc is UNKNOWN when
+    TA is 1, and reads 0.  (Trapped by TCP10/TCP11 instead, it is reported
+    as the VFP access it also is: :func:`vfp_iss`, TA = 0, coproc 0xA, as
+    QEMU reports it.)"""
+    return Hcptr(cv=1, cond=cond, ta=1, coproc=0).iss
+
+
+def simd_check_enabled(c, pc: int, cond: int, high: bool = False) -> Optional[int]:
+    """CheckAdvSIMDEnabled() for Non-secure state (B1.11.?, that is
+    CheckAdvSIMDOrVFPEnabled(TRUE, TRUE)), in the architecture's order:
+    from PL0/PL1, CPACR.cp10 (as for VFP), then CPACR.ASEDIS, then
+    CPACR.D32DIS for an instruction naming D16-D31 (`high`): UNDEFINED;
+    then HCPTR: TCP10/TCP11 trap to HYP as the VFP access it also is,
+    TASE as an Advanced SIMD one (:func:`simd_iss`); from HYP mode itself
+    either trap bit makes it UNDEFINED; last FPEXC.EN.  `cond` is the
+    condition the HSR reports.  None if the instruction may go on, else
+    the vector of the exception taken."""
+    sys = c.sys
+    hcptr = sys.hcptr
+    if c.mode != MODE_HYP:
+        cpacr = sys.cpacr
+        access = (cpacr >> CPACR_CP10_SHIFT) & 3
+        if access == 0 or access == 2 or (access == 1 and c.mode == MODE_USR):
+            return c.take_undef(pc)
+        if cpacr & CPACR_ASEDIS or (high and cpacr & CPACR_D32DIS):
+            return c.take_undef(pc)
+        if hcptr & (HCPTR_TCP10 | HCPTR_TCP11):
+            return c.take_hyp_trap(pc, EC_HCPTR, vfp_iss(cond))
+        if hcptr & HCPTR_TASE:
+            return c.take_hyp_trap(pc, EC_HCPTR, simd_iss(cond))
+    elif hcptr & (HCPTR_TCP10 | HCPTR_TCP11 | HCPTR_TASE):
+        return c.take_undef(pc)
+    if not c.fpexc & FPEXC_EN:
         return c.take_undef(pc)
     return None
