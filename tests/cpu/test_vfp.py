@@ -176,9 +176,11 @@ def test_id_registers(reg, value):
     assert c.r[0] == value
 
 
-def test_mvfr1_says_no_advanced_simd():
-    """Linux sets HWCAP_NEON when MVFR1 & 0x000fff00 == 0x00011100."""
-    assert MVFR1 & 0x000FFF00 == 0 and MVFR1 >> 28 == 1     # VFPv4 FMA still reported
+def test_mvfr1_reports_advanced_simd_as_the_a15_does():
+    """Linux sets HWCAP_NEON when MVFR1 & 0x000fff00 == 0x00011100 (and
+    HWCAP_VFPv4 from the FMAC field); QEMU's cortex-a15 reads 0x11111111."""
+    assert MVFR1 & 0x000FFF00 == 0x00011100 and MVFR1 >> 28 == 1
+    assert MVFR1 == 0x11111111
 
 
 def test_vmsr_fpscr_write_mask():

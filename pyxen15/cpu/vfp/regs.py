@@ -29,8 +29,9 @@ needs no detecting.  A block tests that once, into a local (ops/vfp.py),
 and keeps no derived state beyond its own run.  FPEXC is ``core.fpexc``.
 
 The ID registers are the Cortex-A15 r2p1's (Cortex-A15 TRM, and the values
-QEMU's cortex-a15 reports), except that Advanced SIMD is absent: MVFR1's
-SIMD fields are zero, so Linux does not set HWCAP_NEON.
+QEMU's cortex-a15 reports), Advanced SIMD included: MVFR1's SIMD fields
+say integer, single-precision, half-precision and load/store support, so
+Linux sets HWCAP_NEON (vfp_init tests MVFR1<19:8> = 0x111).
 """
 
 import struct
@@ -47,10 +48,10 @@ FPSID = 0x410430F0
 # MVFR0: rounding modes 1, short vectors 0, sqrt 1, divide 1, traps 0,
 # double 2, single 2, A_SIMD registers 2 (32 x 64-bit).
 MVFR0 = 0x10110222
-# MVFR1: FMAC 1 (VFPv4 fused multiply-add), VFP half-precision 1, SIMD
-# half-precision/single/integer/load-store 0 (no Advanced SIMD), default
-# NaN 1, flush-to-zero 1.
-MVFR1 = 0x11000011
+# MVFR1: FMAC 1 (VFPv4 fused multiply-add, VFP and Advanced SIMD), VFP
+# half-precision 1, Advanced SIMD half-precision 1, single precision 1,
+# integer 1, load/store 1, default NaN 1, flush-to-zero 1.
+MVFR1 = 0x11111111
 
 # FPSCR (A2.7.? / B6.1.?): N Z C V, QC, AHP, DN, FZ, RMode, Stride, Len, and
 # the cumulative flags.  The trap enables (IDE, IXE, UFE, OFE, DZE, IOE) are
