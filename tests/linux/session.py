@@ -40,8 +40,17 @@ COMMANDS = [
     ("arith", "echo $((6*7)) $((1<<20)) $((-7/2))"),
     ("date", "date -u +%s"),
     ("md5", "md5sum /bin/busybox"),
+    ("hwcap", "grep -m1 ^Features /proc/cpuinfo"),
+    # each NEON crypto driver and how its self-test went (/proc/crypto)
+    ("crypto", "awk '/^dri/{d=$3}/^self/{print d,$3}' /proc/crypto|grep neon"),
     ("irqs2", "cat /proc/interrupts"),
 ]
+# The initramfs loads the kernel's Advanced SIMD modules when the command
+# line says so (scripts/fetch-workload.sh): the XOR calibration picks the
+# NEON routine, and the crypto drivers register, each tested as it does.
+LOAD_MODULES = " load_modules=1"
+NEON_DRIVERS = ("chacha20-neon", "sha1-neon", "nhpoly1305-neon", "blake2b-256-neon", "curve25519-neon",
+                "ctr-aes-neonbs")
 # dom0: the hypervisor's sysfs type first, then the native session.
 DOM0_COMMANDS = COMMANDS[:1] + [("hyptype", "cat /sys/hypervisor/type")] + COMMANDS[1:]
 
@@ -138,9 +147,11 @@ def check_virtual_time(log: str, date: int, rtc_base: int, virtual_seconds: floa
 
 
 def check(console: bytes, cpus: int, busybox: bytes, epoch_range: Tuple[int, int],
-          dom0: bool = False, virtual_time: Optional[Tuple[int, float]] = None) -> Dict[str, str]:
+          dom0: bool = False, virtual_time: Optional[Tuple[int, float]] = None,
+          neon_modules: bool = False) -> Dict[str, str]:
     """`virtual_time`: (RTC base, the run's virtual seconds) of a pyxen15
-    run, for :func:`check_virtual_time`; QEMU's clock is the host's."""
+    run, for :func:`check_virtual_time`; QEMU's clock is the host's.
+    `neon_modules`: the boot loaded the NEON modules (LOAD_MODULES)."""
     log, out = split(console, DOM0_COMMANDS if dom0 else COMMANDS)
     # (an UNDEF on a system register: Linux's hw_breakpoint probe says "Debug
     # register access (...) caused undefined instruction")
@@ -178,6 +189,16 @@ def check(console: bytes, cpus: int, busybox: bytes, epoch_range: Tuple[int, int
     if virtual_time is not None:
         check_virtual_time(log, seconds, *virtual_time)
     assert out["md5"].split()[0] == hashlib.md5(busybox).hexdigest(), out["md5"]
+    # Advanced SIMD: the CPU says so (MVFR1, HWCAP_NEON), and with the
+    # modules loaded the kernel chose and tested its NEON code
+    assert "neon" in out["hwcap"].split(), out["hwcap"]
+    if neon_modules:
+        assert re.search(r"^\[[ \d.]+\] +neon +: +\d+ MB/sec", log, re.M), "the XOR calibration did not try NEON"
+        # (a long command's echo may wrap into its answer: only "driver status" lines count)
+        tested = dict(m.groups() for m in re.finditer(r"^(\S*neon\S*) (\w+)\s*$", out["crypto"], re.M))
+        missing = [d for d in NEON_DRIVERS if d not in tested]
+        assert not missing, (missing, sorted(tested))
+        assert all(status == "passed" for status in tested.values()), tested
     return out
 
 

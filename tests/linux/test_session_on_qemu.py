@@ -49,6 +49,6 @@ def test_the_session_passes_on_qemu_with_two_cores(workload):
     with open(os.path.join(os.path.dirname(workload["initrd"]), "busybox"), "rb") as f:
         busybox = f.read()
     start = int(time.time())
-    console = run_qemu(workload, 2, session.APPEND)
+    console = run_qemu(workload, 2, session.APPEND + session.LOAD_MODULES)
     # QEMU's PL031 starts at the host's time, as pyxen15's does by default
-    session.check(console, 2, busybox, (start - 5, int(time.time()) + 5))
+    session.check(console, 2, busybox, (start - 5, int(time.time()) + 5), neon_modules=True)
