@@ -7,7 +7,7 @@ count, register lists past D31, opc1:opc2, U, B:E, Q with odd registers, every
 field drawn -- run under ``qemu-arm -cpu cortex-a15`` (a SIGILL at the word is
 UNDEFINED there; the base register points at a 32-byte aligned address inside
 the data block, so no alignment hint faults) and are decoded and translated by
-pyxen15 (test_diff_neon_int_undef.handler_undefined).  The two must agree for
+pyxen15 (neon_undef.py).  The two must agree for
 every word but one kind: a register list past D31 is UNPREDICTABLE (A8.8.320
 ...), pyxen15 UNDEFs it and QEMU runs it on registers that do not exist in
 AArch32 (its D32-D63 are the AArch64 V16-V31), so such words are left out.
@@ -16,12 +16,10 @@ neon_templates_ls.py's streams check what the rest do.
 
 import pytest
 
-from . import gen, neon, qemu_ref
-from .plans import interesting
+from . import neon
 from .neon_templates_ls import MULTIPLE
-from .test_diff_neon_int_undef import handler_undefined
-
-CASES = 320
+from .neon_undef import check_undefined
+from .plans import interesting
 
 
 def _base(ctx, f):
@@ -61,57 +59,16 @@ def past_d31(name, f) -> bool:
 
 RAW = (
     # A7.7, A = 0: every type, size and align
-    ("XL_multiple", "1111 0100 0 d:1 l:1 0 rn:4 vd:4 type:4 size:2 align:2 rm:4", _base),
+    ("XL_multiple", "1111 0100 0 d:1 l:1 0 rn:4 vd:4 type:4 size:2 align:2 rm:4",
+     dict(plan=_base, fields={"rm": _rm})),
     # A7.7, A = 1: one lane (size 00-10) and all lanes (size 11), every index_align
-    ("XL_lane", "1111 0100 1 d:1 l:1 0 rn:4 vd:4 size:2 nstruct:2 ia:4 rm:4", _base),
+    ("XL_lane", "1111 0100 1 d:1 l:1 0 rn:4 vd:4 size:2 nstruct:2 ia:4 rm:4",
+     dict(plan=_base, fields={"rm": _rm})),
     # A7.8 with C = 1 (bit 8): VMOV scalar <-> core and VDUP, opc1, opc2, U, B:E, Q
-    ("XL_xfer", "cond:4 1110 a:3 l:1 vd:4 rt:4 1011 d:1 b:2 1 0000", None),
+    ("XL_xfer", "cond:4 1110 a:3 l:1 vd:4 rt:4 1011 d:1 b:2 1 0000", dict(fields={"cond": 14})),
 )
 
 
-@pytest.fixture
-def raw_templates():
-    """The raw groups as templates for the duration of one test only."""
-    neon._load()
-    saved_rows, saved = list(neon.ROWS), neon._TEMPLATES
-    for name, pattern, plan in RAW:
-        fields = {"rm": _rm} if plan else {"cond": 14}
-        neon.simd(name, pattern, "neon_undef_probe", plan=plan, fields=fields)
-    neon._TEMPLATES = None
-    neon._load()
-    try:
-        yield [name for name, _, _ in RAW]
-    finally:
-        neon.ROWS[:] = saved_rows
-        neon._TEMPLATES = saved
-
-
 @pytest.mark.parametrize("isa", ("a32", "t32"))
-def test_ls_groups_undefined_exactly_where_qemu_says(isa, seed, need_qemu, raw_templates):
-    g = neon.NeonGenerator(isa, only=raw_templates, max_tests=1)
-    cases = [g.case("ls-undef-%s" % seed, i) for i in range(CASES)]
-    refs = []
-    for start in range(0, len(cases), gen.NSLOTS):
-        refs += qemu_ref.run_batch(cases[start:start + gen.NSLOTS])
-    checked = undefined = 0
-    wrong = []
-    for case, ref in zip(cases, refs):
-        crash = isinstance(ref, qemu_ref.Crash)
-        assert not crash or ref.signo == 4, "QEMU: %s" % ref
-        after = {b.addr: a.tmpl.name for a, b in zip(case.insns, case.insns[1:])}
-        for insn in case.insns:
-            if not insn.tmpl.name.startswith("XL_"):
-                continue
-            if crash and insn.addr > ref.pc:
-                break                        # not run: the batch went on without it
-            if after.get(insn.addr, "").startswith("IT") or past_d31(insn.tmpl.name, insn.f):
-                continue
-            qemu_undef = crash and insn.addr == ref.pc
-            checked += 1
-            undefined += qemu_undef
-            if handler_undefined(isa, insn.word()) != qemu_undef:
-                wrong.append("%08x (%s): QEMU %s, pyxen15 %s" % (
-                    insn.word(), insn.tmpl.name, "UNDEFINED" if qemu_undef else "runs it",
-                    "UNDEFINED" if not qemu_undef else "runs it"))
-    assert not wrong, "%d of %d words:\n%s" % (len(wrong), checked, "\n".join(wrong[:20]))
-    assert checked >= CASES and 0.1 * checked < undefined < 0.9 * checked
+def test_ls_groups_undefined_exactly_where_qemu_says(isa, seed, need_qemu):
+    check_undefined(isa, seed, RAW, 0.1, skip=past_d31)
