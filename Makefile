@@ -1,7 +1,7 @@
 # pyxen15 top-level targets.
 #
 #   make run     set up, build the guests, run the hello guest, the benchmark
-#                on CPython (.venv) and PyPy (.venv-pypy, with the FP one), then
+#                on CPython (.venv) and PyPy (.venv-pypy, with the FP and NEON ones), then
 #                boot Debian's Linux as dom0 of the Python hypervisor to a
 #                shell (PyPy; fetched once)
 #   make test    set up, build the guests, run the test suite on CPython
@@ -47,7 +47,7 @@ BOOTARGS ?= rdinit=/init
 run: setup guests
 	.venv/bin/pyxen15 run guests/build/hello.elf
 	.venv/bin/pyxen15 bench
-	.venv-pypy/bin/pyxen15 bench --fp
+	.venv-pypy/bin/pyxen15 bench --fp --neon
 	bash scripts/fetch-workload.sh $(W) >/dev/null
 	.venv-pypy/bin/pyxen15 boot $(W)/zImage --dtb $(W)/vexpress.dtb --initrd $(W)/initrd.gz \
 	    --hyp $(HYP) --append "$(BOOTARGS)"
