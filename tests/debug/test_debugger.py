@@ -42,6 +42,20 @@ def command(child, text):
     return child.before.replace("\r\n", "\n")
 
 
+def cont_to_exit(child, insns_plain: int) -> str:
+    """`cont` to the guest's exit: the same instruction count as without the
+    debugger, pyxen15 ends with status 0; returns what the guest printed on
+    the way."""
+    child.sendline("cont")
+    child.expect(r"the guest ended: exit \(status 0\), after (\d+) instructions")
+    assert int(child.match.group(1)) == insns_plain
+    output = child.before.replace("\r\n", "\n")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    return output
+
+
 def test_trap_breakpoint_screen_walk_stepping_and_the_guest_finishes():
     guest = os.path.join(BUILD, "vfptrap.elf")
     out_plain, insns_plain = plain_run(guest, "--hyp")
@@ -59,13 +73,7 @@ def test_trap_breakpoint_screen_walk_stepping_and_the_guest_finishes():
     assert "<hyp_entry>" in command(child, "stepi")
     assert "HSR      0x4a000001" in command(child, "sysregs HSR HVBAR")
     assert "deleted m1" in command(child, "clear m1")
-    child.sendline("cont")
-    child.expect(r"the guest ended: exit \(status 0\), after (\d+) instructions")
-    assert int(child.match.group(1)) == insns_plain
-    output = child.before.replace("\r\n", "\n")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    output = cont_to_exit(child, insns_plain)
     # everything the guest printed after the trap, as in the plain run
     assert "vfptrap: done" in output and out_plain.endswith(output[output.index("vmrs fpsid"):])
 
@@ -89,12 +97,7 @@ def test_code_watch_console_breakpoints_and_pdb_commands():
     stop = command(child, "cont")
     assert "gdb-target: total" in stop and "console matched m3 'total'" in stop
     assert "pc 0x8000" in command(child, "where_guest")
-    child.sendline("cont")
-    child.expect(r"the guest ended: exit \(status 0\), after (\d+) instructions")
-    assert int(child.match.group(1)) == insns_plain
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    cont_to_exit(child, insns_plain)
 
 
 def test_bad_commands_are_one_line_errors():
@@ -214,13 +217,7 @@ def test_hvc_under_the_hypervisor_screen_step_into_the_trap_table_walk_and_exit(
     back = command(child, "continue")                     # to the guest: the next HVC stops again
     assert re.search(r"Xen hypercall 17 xen_version, cmd \d+ get_features\n  arguments: arg=r1 0x8", back), back
     command(child, "clear m1")
-    child.sendline("cont")
-    child.expect(r"the guest ended: exit \(status 0\), after (\d+) instructions")
-    assert int(child.match.group(1)) == insns_plain
-    output = child.before.replace("\r\n", "\n")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    output = cont_to_exit(child, insns_plain)
     assert out_plain.endswith(output[output.index("features_rc"):])
 
 
@@ -246,11 +243,7 @@ def test_break_hcall_by_name_sub_op_and_number_and_the_event_channels():
     assert "DOMID one of 1" in command(child, "evtchn 7")
     command(child, "clear m1")
     command(child, "clear m2")
-    child.sendline("cont")
-    child.expect(r"the guest ended: exit \(status 0\), after (\d+) instructions")
-    assert int(child.match.group(1)) == insns_plain
-    child.expect(pexpect.EOF)
-    child.close()
+    cont_to_exit(child, insns_plain)
 
 
 def test_hypervisor_commands_without_a_hypervisor_are_one_line_errors():
@@ -284,11 +277,7 @@ def test_virtual_timer_interrupt_through_the_hypervisor_to_the_guests_list_regis
     assert re.search(r"^  27 en=1 pend=1 act=1 ", gic, re.M)                  # acknowledged by the hypervisor
     assert re.search(r"LR0 0x9[0-9a-f]{7}  virtual 27 pending priority 0x[0-9a-f]{2} grp0 HW -> physical 27", gic)
     command(child, "clear m2")
-    child.sendline("cont")
-    child.expect(r"the guest ended: exit \(status 0\), after (\d+) instructions")
-    assert int(child.match.group(1)) == insns_plain
-    child.expect(pexpect.EOF)
-    child.close()
+    cont_to_exit(child, insns_plain)
 
 
 def test_mmio_data_abort_screen_the_ipa_with_its_page_offset_and_the_stage_2_fault():
